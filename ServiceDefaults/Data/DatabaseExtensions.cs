@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HotelBooking.ServiceDefaults.Data;
+
+/// <summary>
+/// Database per service: each service names its connection string, and this picks the provider
+/// from configuration (<c>Database:Provider</c>, SQLite by default) and applies the migrations at start-up.
+/// </summary>
+public static class DatabaseExtensions
+{
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing (ConnectionStrings:{connectionName}).");
+        var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
+
+        builder.Services.AddDbContextPool<TContext>(options =>
+        {
+            switch (provider)
+            {
+                case "Sqlite":
+                    options.UseSqlite(connectionString);
+                    break;
+                default:
+                    throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use 'Sqlite'.");
+            }
+        });
+
+        return builder;
+    }
+
+    /// <summary>Creates the database if needed, applies pending migrations, then runs <paramref name="seed"/>.</summary>
+    public static async Task MigrateDatabaseAsync<TContext>(this IHost app, Func<TContext, IServiceProvider, Task>? seed = null)
+        where TContext : DbContext
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("HotelBooking.Database");
+
+        if (db.Database.IsSqlite())
+        {
+            PrepareSqliteFile(db.Database.GetConnectionString()!);
+        }
+
+        await db.Database.MigrateAsync();
+
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers run beside the single writer; it is a property of the file, set once.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        if (seed is not null)
+        {
+            await seed(db, scope.ServiceProvider);
+        }
+
+        DatabaseLog.Ready(logger, typeof(TContext).Name);
+    }
+
+    private static void PrepareSqliteFile(string connectionString)
+    {
+        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+}
+
+internal static partial class DatabaseLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database for {Context} is migrated and ready")]
+    public static partial void Ready(ILogger logger, string context);
+}

@@ -1,0 +1,52 @@
+using HotelBooking.Availability.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace HotelBooking.Availability.Data;
+
+public sealed class AvailabilityDbContext(DbContextOptions<AvailabilityDbContext> options) : DbContext(options)
+{
+    public DbSet<Hotel> Hotels => Set<Hotel>();
+    public DbSet<RoomType> RoomTypes => Set<RoomType>();
+    public DbSet<InventoryNight> Inventory => Set<InventoryNight>();
+    public DbSet<Hold> Holds => Set<Hold>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Hotel>(hotel =>
+        {
+            hotel.Property(h => h.Id).HasMaxLength(64);
+            hotel.Property(h => h.Name).HasMaxLength(200);
+            hotel.Property(h => h.City).HasMaxLength(100);
+            hotel.Property(h => h.Currency).HasMaxLength(3);
+            hotel.HasMany(h => h.RoomTypes).WithOne().HasForeignKey(r => r.HotelId);
+        });
+
+        modelBuilder.Entity<RoomType>(roomType =>
+        {
+            roomType.Property(r => r.Id).HasMaxLength(64);
+            roomType.Property(r => r.Name).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<InventoryNight>(night =>
+        {
+            night.HasKey(n => new { n.RoomTypeId, n.Date });
+            night.Ignore(n => n.Free);
+            night.HasOne<RoomType>().WithMany().HasForeignKey(n => n.RoomTypeId);
+            // The database refuses what the conditional updates are written to avoid.
+            night.ToTable(t => t.HasCheckConstraint("CK_Inventory_NotOversold", "\"Sold\" + \"Held\" <= \"Total\" AND \"Sold\" >= 0 AND \"Held\" >= 0"));
+        });
+
+        modelBuilder.Entity<Hold>(hold =>
+        {
+            hold.Property(h => h.Id).HasMaxLength(40);
+            hold.Property(h => h.RequestId).HasMaxLength(200);
+            hold.HasIndex(h => h.RequestId).IsUnique();
+            hold.HasIndex(h => new { h.Status, h.ExpiresAt });
+            hold.Property(h => h.HotelId).HasMaxLength(64);
+            hold.Property(h => h.RoomTypeId).HasMaxLength(64);
+            hold.Property(h => h.Currency).HasMaxLength(3);
+            hold.Property(h => h.Status).HasConversion<string>().HasMaxLength(16);
+            hold.Ignore(h => h.Stay);
+        });
+    }
+}

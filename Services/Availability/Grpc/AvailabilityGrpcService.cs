@@ -1,0 +1,239 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using HotelBooking.Availability.Data;
+using HotelBooking.Availability.Domain;
+using HotelBooking.Availability.Holds;
+using HotelBooking.Contracts;
+using HotelBooking.Contracts.Common.V1;
+using HotelBooking.ServiceDefaults.Grpc;
+using Microsoft.EntityFrameworkCore;
+using Proto = HotelBooking.Contracts.Availability.V1;
+
+namespace HotelBooking.Availability.Grpc;
+
+public sealed class AvailabilityGrpcService(
+    AvailabilityDbContext db,
+    HoldLedger holds,
+    TimeProvider time,
+    ILogger<AvailabilityGrpcService> logger) : Proto.AvailabilityService.AvailabilityServiceBase
+{
+    private const int MaxGuests = 20;
+
+    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    public override async Task<Proto.ListHotelsResponse> ListHotels(Proto.ListHotelsRequest request, ServerCallContext context)
+    {
+        var query = db.Hotels.AsNoTracking().Include(h => h.RoomTypes).AsQueryable();
+        if (!string.IsNullOrWhiteSpace(request.City))
+        {
+            var city = request.City.Trim().ToLower();
+            query = query.Where(h => h.City.ToLower() == city);
+        }
+
+        var hotels = await query.OrderBy(h => h.City).ThenBy(h => h.Name).ToListAsync(context.CancellationToken);
+        return new() { Hotels = { hotels.Select(MapToProto) } };
+    }
+
+    public override async Task<Proto.GetHotelResponse> GetHotel(Proto.GetHotelRequest request, ServerCallContext context) =>
+        new() { Hotel = MapToProto(await FindHotelAsync(request.HotelId, context.CancellationToken)) };
+
+    public override async Task<Proto.GetAvailabilityResponse> GetAvailability(Proto.GetAvailabilityRequest request, ServerCallContext context)
+    {
+        var stay = ValidateStay(request.CheckIn, request.CheckOut, request.Guests);
+        var hotel = await FindHotelAsync(request.HotelId, context.CancellationToken);
+        var fitting = hotel.RoomTypes.Where(r => r.Capacity >= request.Guests).OrderBy(r => r.NightlyRateMinor).ToList();
+        var fittingIds = fitting.Select(r => r.Id).ToList();
+
+        var nights = await db.Inventory.AsNoTracking()
+            .Where(n => fittingIds.Contains(n.RoomTypeId) && n.Date >= stay.CheckIn && n.Date < stay.CheckOut)
+            .ToListAsync(context.CancellationToken);
+        var released = await holds.ExpiredUnsweptAsync(hotel.Id, stay, context.CancellationToken);
+        var nightsByRoomType = nights.ToLookup(n => n.RoomTypeId);
+
+        var response = new Proto.GetAvailabilityResponse
+        {
+            HotelId = hotel.Id,
+            CheckIn = request.CheckIn,
+            CheckOut = request.CheckOut,
+            Guests = request.Guests,
+        };
+        foreach (var roomType in fitting)
+        {
+            var quote = StayQuote.For(stay, nightsByRoomType[roomType.Id].ToList(), rooms: 1, released.GetValueOrDefault(roomType.Id));
+            response.Rooms.Add(new Proto.RoomAvailability
+            {
+                RoomTypeId = roomType.Id,
+                Name = roomType.Name,
+                Capacity = roomType.Capacity,
+                Available = quote.Available,
+                TotalPrice = Money.FromMinor(quote.TotalMinor, hotel.Currency),
+            });
+        }
+
+        return response;
+    }
+
+    public override async Task<Proto.CreateHoldResponse> CreateHold(Proto.CreateHoldRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.RequestId) || request.RequestId.Length > 200)
+        {
+            RpcErrors.InvalidArgument("request_id", "A request id of 1 to 200 characters is required.");
+        }
+
+        if (request.Rooms is < 1 or > 10)
+        {
+            RpcErrors.InvalidArgument("rooms", "A hold takes 1 to 10 rooms.");
+        }
+
+        var stay = ValidateStay(request.CheckIn, request.CheckOut, request.Guests);
+        if (await holds.FindByRequestIdAsync(request.RequestId, context.CancellationToken) is { } existing)
+        {
+            return new() { Hold = MapToProto(EnsureSameHold(existing, request, stay)) };
+        }
+
+        var hotel = await FindHotelAsync(request.HotelId, context.CancellationToken);
+        var roomType = hotel.RoomTypes.FirstOrDefault(r => r.Id == request.RoomTypeId);
+        if (roomType is null)
+        {
+            RpcErrors.NotFound($"Room type '{request.RoomTypeId}' was not found in hotel '{hotel.Id}'.");
+        }
+
+        if (request.Guests > roomType.Capacity * request.Rooms)
+        {
+            RpcErrors.InvalidArgument("guests", $"{roomType.Name} sleeps at most {roomType.Capacity} guests.");
+        }
+
+        Hold? hold;
+        try
+        {
+            hold = await holds.TryCreateAsync(request.RequestId, hotel, roomType, stay, request.Rooms, context.CancellationToken);
+        }
+        catch (DbUpdateException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            // A concurrent retry with the same request id created it first.
+            hold = await holds.FindByRequestIdAsync(request.RequestId, context.CancellationToken) ?? throw new RpcException(new(StatusCode.Aborted, "Concurrent hold creation; retry."));
+        }
+
+        if (hold is null)
+        {
+            RpcErrors.FailedPrecondition(ErrorReasons.RoomsUnavailable,
+                $"Not enough {roomType.Name} rooms are free for every night from {stay.CheckIn:yyyy-MM-dd} to {stay.CheckOut:yyyy-MM-dd}.");
+        }
+
+        AvailabilityLog.HoldCreated(logger, hold.Id, hold.RoomTypeId, hold.Rooms, hold.Stay.Nights);
+        return new() { Hold = MapToProto(hold) };
+    }
+
+    public override async Task<Proto.ConfirmHoldResponse> ConfirmHold(Proto.ConfirmHoldRequest request, ServerCallContext context)
+    {
+        var result = await holds.ConfirmAsync(request.HoldId, context.CancellationToken);
+        return new() { Hold = MapToProto(EnsureDone(result, request.HoldId)) };
+    }
+
+    public override async Task<Proto.ReleaseHoldResponse> ReleaseHold(Proto.ReleaseHoldRequest request, ServerCallContext context)
+    {
+        var result = await holds.ReleaseAsync(request.HoldId, context.CancellationToken);
+        return new() { Hold = MapToProto(EnsureDone(result, request.HoldId)) };
+    }
+
+    private Stay ValidateStay(Google.Type.Date? checkIn, Google.Type.Date? checkOut, int guests)
+    {
+        var errors = new FieldErrors();
+        foreach (var (field, message) in Stay.Problems(checkIn.ToDateOnly(), checkOut.ToDateOnly(), Today))
+        {
+            errors.Add(field, message);
+        }
+
+        if (guests is < 1 or > MaxGuests)
+        {
+            errors.Add("guests", $"Guests must be between 1 and {MaxGuests}.");
+        }
+
+        errors.ThrowIfAny();
+        return new Stay(checkIn.ToDateOnly()!.Value, checkOut.ToDateOnly()!.Value);
+    }
+
+    private async Task<Hotel> FindHotelAsync(string hotelId, CancellationToken cancellationToken)
+    {
+        var hotel = await db.Hotels.AsNoTracking().Include(h => h.RoomTypes)
+            .FirstOrDefaultAsync(h => h.Id == hotelId, cancellationToken);
+        if (hotel is null)
+        {
+            RpcErrors.NotFound($"Hotel '{hotelId}' was not found.");
+        }
+
+        return hotel;
+    }
+
+    private static Hold EnsureSameHold(Hold existing, Proto.CreateHoldRequest request, Stay stay)
+    {
+        if (existing.HotelId != request.HotelId || existing.RoomTypeId != request.RoomTypeId
+            || existing.Stay != stay || existing.Rooms != request.Rooms)
+        {
+            RpcErrors.FailedPrecondition(ErrorReasons.IdempotencyKeyReused, "This request id was already used for a different hold.");
+        }
+
+        return existing;
+    }
+
+    private static Hold EnsureDone(HoldResult result, string holdId)
+    {
+        switch (result.Outcome)
+        {
+            case HoldOutcome.NotFound:
+                RpcErrors.NotFound($"Hold '{holdId}' was not found.");
+                break;
+            case HoldOutcome.Expired:
+                RpcErrors.FailedPrecondition(ErrorReasons.HoldExpired, $"Hold '{holdId}' expired before it was confirmed.");
+                break;
+            case HoldOutcome.NotActive:
+                RpcErrors.FailedPrecondition(ErrorReasons.HoldNotActive, $"Hold '{holdId}' was released and cannot be confirmed.");
+                break;
+        }
+
+        return result.Hold!;
+    }
+
+    private static Proto.Hotel MapToProto(Hotel hotel) => new()
+    {
+        HotelId = hotel.Id,
+        Name = hotel.Name,
+        City = hotel.City,
+        RoomTypes =
+        {
+            hotel.RoomTypes.OrderBy(r => r.NightlyRateMinor).Select(r => new Proto.RoomType
+            {
+                RoomTypeId = r.Id,
+                Name = r.Name,
+                Capacity = r.Capacity,
+                NightlyRate = Money.FromMinor(r.NightlyRateMinor, hotel.Currency),
+            }),
+        },
+    };
+
+    private Proto.Hold MapToProto(Hold hold) => new()
+    {
+        HoldId = hold.Id,
+        HotelId = hold.HotelId,
+        RoomTypeId = hold.RoomTypeId,
+        CheckIn = hold.CheckIn.ToProtoDate(),
+        CheckOut = hold.CheckOut.ToProtoDate(),
+        Rooms = hold.Rooms,
+        TotalPrice = Money.FromMinor(hold.TotalMinor, hold.Currency),
+        Status = hold.EffectiveStatus(time.GetUtcNow().UtcDateTime) switch
+        {
+            HoldStatus.Active => Proto.HoldStatus.Active,
+            HoldStatus.Confirmed => Proto.HoldStatus.Confirmed,
+            HoldStatus.Released => Proto.HoldStatus.Released,
+            HoldStatus.Expired => Proto.HoldStatus.Expired,
+            _ => Proto.HoldStatus.Unspecified,
+        },
+        ExpireTime = Timestamp.FromDateTime(DateTime.SpecifyKind(hold.ExpiresAt, DateTimeKind.Utc)),
+    };
+}
+
+internal static partial class AvailabilityLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hold {HoldId} takes {Rooms} x {RoomTypeId} for {Nights} nights")]
+    public static partial void HoldCreated(ILogger logger, string holdId, string roomTypeId, int rooms, int nights);
+}

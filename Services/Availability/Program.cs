@@ -1,0 +1,24 @@
+using HotelBooking.Availability.Data;
+using HotelBooking.Availability.Extensions;
+using HotelBooking.Availability.Grpc;
+using HotelBooking.ServiceDefaults.Data;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+builder.Services.AddGrpc();
+builder.Services.AddGrpcHealthChecks();
+
+var app = builder.Build();
+
+await app.MigrateDatabaseAsync<AvailabilityDbContext>(
+    (db, services) => SeedData.SeedAsync(db, services.GetRequiredService<TimeProvider>()));
+
+app.MapDefaultEndpoints();
+app.MapGrpcService<AvailabilityGrpcService>();
+app.MapGrpcHealthChecksService();
+
+app.Run();
+
+public partial class Program;

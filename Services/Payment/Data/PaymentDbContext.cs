@@ -1,0 +1,26 @@
+using HotelBooking.Payments.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace HotelBooking.Payments.Data;
+
+public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options) : DbContext(options)
+{
+    public DbSet<Payment> Payments => Set<Payment>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Payment>(payment =>
+        {
+            payment.HasKey(p => p.Id);
+            payment.Property(p => p.Id).HasMaxLength(40);
+            // The unique key is what makes a charge idempotent across retries and instances.
+            payment.HasIndex(p => p.IdempotencyKey).IsUnique();
+            payment.Property(p => p.IdempotencyKey).HasMaxLength(200);
+            payment.Property(p => p.RequestFingerprint).HasMaxLength(64);
+            payment.Property(p => p.Currency).HasMaxLength(3);
+            payment.Property(p => p.Status).HasConversion<string>().HasMaxLength(16);
+            payment.Property(p => p.CardDescription).HasMaxLength(100);
+            payment.Property(p => p.DeclineReason).HasMaxLength(100);
+        });
+    }
+}

@@ -1,0 +1,45 @@
+namespace HotelBooking.Payments.Domain;
+
+public enum PaymentStatus
+{
+    Captured,
+    Declined,
+    Refunded,
+}
+
+/// <summary>
+/// One charge attempt that reached the card network, kept per idempotency key. It holds what a
+/// processor may keep: amount, outcome and a masked card description; never the token or a card number.
+/// </summary>
+public sealed class Payment
+{
+    public required string Id { get; init; }
+    public required string IdempotencyKey { get; init; }
+    /// <summary>SHA-256 of the request (token, amount, currency): tells a retry from a reused key without keeping the token.</summary>
+    public required string RequestFingerprint { get; init; }
+    public required long AmountMinor { get; init; }
+    public required string Currency { get; init; }
+    public required PaymentStatus Status { get; set; }
+    public required string CardDescription { get; init; }
+    public string? DeclineReason { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public DateTime? RefundedAt { get; set; }
+
+    public static string NewId() => "pay_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Refunds a captured payment; refunding again changes nothing.</summary>
+    public bool TryRefund(DateTime now)
+    {
+        switch (Status)
+        {
+            case PaymentStatus.Captured:
+                Status = PaymentStatus.Refunded;
+                RefundedAt = now;
+                return true;
+            case PaymentStatus.Refunded:
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using HotelBooking.Payments.Data;
+using HotelBooking.Payments.Domain;
+using HotelBooking.ServiceDefaults.Data;
+
+namespace HotelBooking.Payments.Extensions;
+
+internal static class ApplicationServiceExtensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<PaymentDbContext>("payment-db");
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SimulatedCardNetwork>();
+        return builder;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using HotelBooking.Contracts;
+using HotelBooking.Contracts.Common.V1;
+using HotelBooking.Payments.Data;
+using HotelBooking.Payments.Domain;
+using HotelBooking.ServiceDefaults.Grpc;
+using Microsoft.EntityFrameworkCore;
+using Proto = HotelBooking.Contracts.Payment.V1;
+
+namespace HotelBooking.Payments.Grpc;
+
+public sealed class PaymentGrpcService(
+    PaymentDbContext db,
+    SimulatedCardNetwork cardNetwork,
+    TimeProvider time,
+    ILogger<PaymentGrpcService> logger) : Proto.PaymentService.PaymentServiceBase
+{
+    public override async Task<Proto.ChargeResponse> Charge(Proto.ChargeRequest request, ServerCallContext context)
+    {
+        ValidateCharge(request);
+        var fingerprint = Fingerprint(request);
+
+        if (await FindByKeyAsync(request.IdempotencyKey, context.CancellationToken) is { } existing)
+        {
+            return new() { Payment = MapToProto(EnsureSameRequest(existing, fingerprint)) };
+        }
+
+        var authorization = cardNetwork.Authorize(request.PaymentToken);
+        if (authorization.Outcome == AuthorizationOutcome.InvalidToken)
+        {
+            RpcErrors.InvalidArgument("payment_token", "The payment token is not a known test token; use tok_visa or tok_chargeDeclined.");
+        }
+
+        var payment = new Payment
+        {
+            Id = Payment.NewId(),
+            IdempotencyKey = request.IdempotencyKey,
+            RequestFingerprint = fingerprint,
+            AmountMinor = request.Amount.AmountMinor,
+            Currency = request.Amount.CurrencyCode,
+            Status = authorization.Outcome == AuthorizationOutcome.Approved ? PaymentStatus.Captured : PaymentStatus.Declined,
+            CardDescription = authorization.CardDescription,
+            DeclineReason = authorization.DeclineReason,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        db.Payments.Add(payment);
+
+        try
+        {
+            await db.SaveChangesAsync(context.CancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent retry with the same key won the insert: its outcome is the outcome.
+            db.Entry(payment).State = EntityState.Detached;
+            var winner = await FindByKeyAsync(request.IdempotencyKey, CancellationToken.None);
+            if (winner is null)
+            {
+                throw;
+            }
+
+            payment = EnsureSameRequest(winner, fingerprint);
+        }
+
+        PaymentLog.Charged(logger, payment.Id, payment.Status, payment.AmountMinor, payment.Currency);
+        return new() { Payment = MapToProto(payment) };
+    }
+
+    public override async Task<Proto.RefundResponse> Refund(Proto.RefundRequest request, ServerCallContext context)
+    {
+        var payment = await FindAsync(request.PaymentId, context.CancellationToken);
+        if (!payment.TryRefund(time.GetUtcNow().UtcDateTime))
+        {
+            RpcErrors.FailedPrecondition("PAYMENT_NOT_REFUNDABLE", $"Payment '{payment.Id}' is {payment.Status} and cannot be refunded.");
+        }
+
+        await db.SaveChangesAsync(context.CancellationToken);
+        PaymentLog.Refunded(logger, payment.Id);
+        return new() { Payment = MapToProto(payment) };
+    }
+
+    public override async Task<Proto.GetPaymentResponse> GetPayment(Proto.GetPaymentRequest request, ServerCallContext context) =>
+        new() { Payment = MapToProto(await FindAsync(request.PaymentId, context.CancellationToken)) };
+
+    private async Task<Payment> FindAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == paymentId, cancellationToken);
+        if (payment is null)
+        {
+            RpcErrors.NotFound($"Payment '{paymentId}' was not found.");
+        }
+
+        return payment;
+    }
+
+    private Task<Payment?> FindByKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken);
+
+    private static Payment EnsureSameRequest(Payment existing, string fingerprint)
+    {
+        if (existing.RequestFingerprint != fingerprint)
+        {
+            RpcErrors.FailedPrecondition(ErrorReasons.IdempotencyKeyReused,
+                "This idempotency key was already used for a different charge.");
+        }
+
+        return existing;
+    }
+
+    private static void ValidateCharge(Proto.ChargeRequest request)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(request.IdempotencyKey) || request.IdempotencyKey.Length > 200)
+        {
+            errors.Add("idempotency_key", "An idempotency key of 1 to 200 characters is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.PaymentToken))
+        {
+            errors.Add("payment_token", "A payment token is required.");
+        }
+
+        if (request.Amount is null || request.Amount.AmountMinor <= 0)
+        {
+            errors.Add("amount", "The amount must be positive.");
+        }
+        else if (request.Amount.CurrencyCode.Length != 3 || !request.Amount.CurrencyCode.All(char.IsAsciiLetterUpper))
+        {
+            errors.Add("amount.currency_code", "The currency must be an ISO 4217 code such as EUR.");
+        }
+
+        errors.ThrowIfAny();
+    }
+
+    private static string Fingerprint(Proto.ChargeRequest request)
+    {
+        var text = $"{request.PaymentToken}\n{request.Amount.AmountMinor}\n{request.Amount.CurrencyCode}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static Proto.Payment MapToProto(Payment payment) => new()
+    {
+        PaymentId = payment.Id,
+        Status = payment.Status switch
+        {
+            PaymentStatus.Captured => Proto.PaymentStatus.Captured,
+            PaymentStatus.Declined => Proto.PaymentStatus.Declined,
+            PaymentStatus.Refunded => Proto.PaymentStatus.Refunded,
+            _ => Proto.PaymentStatus.Unspecified,
+        },
+        Amount = Money.FromMinor(payment.AmountMinor, payment.Currency),
+        IdempotencyKey = payment.IdempotencyKey,
+        CardDescription = payment.CardDescription,
+        DeclineReason = payment.DeclineReason ?? "",
+        CreateTime = Timestamp.FromDateTime(DateTime.SpecifyKind(payment.CreatedAt, DateTimeKind.Utc)),
+    };
+}
+
+internal static partial class PaymentLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId} {Status}: {AmountMinor} {Currency} (minor units)")]
+    public static partial void Charged(ILogger logger, string paymentId, PaymentStatus status, long amountMinor, string currency);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId} refunded")]
+    public static partial void Refunded(ILogger logger, string paymentId);
+}
