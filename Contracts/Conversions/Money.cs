@@ -6,14 +6,17 @@ public sealed partial class Money
     public static Money FromMinor(long amountMinor, string currencyCode) =>
         new() { AmountMinor = amountMinor, CurrencyCode = currencyCode };
 
-    /// <summary>The amount in major units (36000 EUR cents is 360.00). Exact: decimal, never double.</summary>
-    public decimal ToDecimal() => AmountMinor / (decimal)MinorUnitsPerMajor(CurrencyCode);
+    /// <summary>
+    /// The amount in major units with the currency's scale: 36000 EUR cents is 360.00, which a JSON writer
+    /// prints as 360.00. Exact: decimal, never double.
+    /// </summary>
+    public decimal ToDecimal() => AmountMinor * MinorUnit(CurrencyCode);
 
-    // ISO 4217 exponents that differ from 2; enough for the currencies a hotel prices in.
-    private static int MinorUnitsPerMajor(string currencyCode) => currencyCode switch
+    // One minor unit in major units, from the ISO 4217 exponent; enough for the currencies a hotel prices in.
+    private static decimal MinorUnit(string currencyCode) => currencyCode switch
     {
-        "JPY" or "KRW" or "ISK" => 1,
-        "BHD" or "KWD" or "OMR" or "TND" => 1000,
-        _ => 100,
+        "JPY" or "KRW" or "ISK" => 1m,
+        "BHD" or "KWD" or "OMR" or "TND" => 0.001m,
+        _ => 0.01m,
     };
 }

@@ -20,5 +20,3 @@ app.MapGrpcService<AvailabilityGrpcService>();
 app.MapGrpcHealthChecksService();
 
 app.Run();
-
-public partial class Program;

@@ -19,5 +19,3 @@ app.MapGrpcService<PaymentGrpcService>();
 app.MapGrpcHealthChecksService();
 
 app.Run();
-
-public partial class Program;

@@ -1,0 +1,132 @@
+using HotelBooking.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Proto = HotelBooking.Contracts.Booking.V1;
+
+namespace HotelBooking.Gateway.Apis;
+
+public static class BookingsApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/bookings").WithTags("Bookings").ProducesDownstreamProblems();
+
+        api.MapPost("/", CreateBooking)
+            .WithName("CreateBooking")
+            .WithSummary("Books a room: holds it, charges the card, confirms. Send an Idempotency-Key to retry safely.")
+            .Accepts<CreateBookingRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        api.MapGet("/{bookingId}", GetBooking)
+            .WithName("GetBooking")
+            .WithSummary("Gets a booking by its id; the id is the guest's capability to see it.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/{bookingId}/cancel", CancelBooking)
+            .WithName("CancelBooking")
+            .WithSummary("Cancels a confirmed booking: refunds the payment and gives the room back. Cancelling twice is harmless.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        return app;
+    }
+
+    /// <param name="request">What to book, for whom, and the card token (tok_visa or tok_chargeDeclined).</param>
+    /// <param name="idempotencyKey">Optional: repeating a request with the same key returns the first outcome instead of booking again.</param>
+    /// <param name="bookings">The booking service.</param>
+    /// <param name="cancellationToken">Aborted with the HTTP request.</param>
+    public static async Task<Results<Created<BookingDto>, ValidationProblem>> CreateBooking(
+        CreateBookingRequest request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        Proto.BookingService.BookingServiceClient bookings,
+        CancellationToken cancellationToken)
+    {
+        var parsing = new RequestParsing();
+        var grpcRequest = new Proto.CreateBookingRequest
+        {
+            // Without a key from the caller the gateway makes one: its own retries stay safe.
+            RequestId = idempotencyKey ?? Guid.NewGuid().ToString("N"),
+            HotelId = parsing.Required("hotelId", request.HotelId),
+            RoomTypeId = parsing.Required("roomTypeId", request.RoomTypeId),
+            CheckIn = parsing.Date("checkIn", request.CheckIn).ToProtoDate(),
+            CheckOut = parsing.Date("checkOut", request.CheckOut).ToProtoDate(),
+            Guests = parsing.Required("guests", request.Guests),
+            Guest = new Proto.Guest
+            {
+                Name = parsing.Required("guest.name", request.Guest?.Name),
+                Email = parsing.Required("guest.email", request.Guest?.Email),
+            },
+            PaymentToken = parsing.Required("paymentToken", request.PaymentToken),
+        };
+        if (idempotencyKey is { Length: 0 or > 200 })
+        {
+            parsing.Errors[IdempotencyKeyHeader] = ["The Idempotency-Key header must be 1 to 200 characters."];
+        }
+
+        if (parsing.HasErrors)
+        {
+            return TypedResults.ValidationProblem(parsing.Errors, title: "The booking request is invalid.");
+        }
+
+        var response = await bookings.CreateBookingAsync(grpcRequest, cancellationToken: cancellationToken);
+        var booking = MapToDto(response.Booking);
+        return TypedResults.Created($"/api/bookings/{booking.Id}", booking);
+    }
+
+    public static async Task<Ok<BookingDto>> GetBooking(
+        string bookingId, Proto.BookingService.BookingServiceClient bookings, CancellationToken cancellationToken)
+    {
+        var response = await bookings.GetBookingAsync(new() { BookingId = bookingId }, cancellationToken: cancellationToken);
+        return TypedResults.Ok(MapToDto(response.Booking));
+    }
+
+    public static async Task<Ok<BookingDto>> CancelBooking(
+        string bookingId, Proto.BookingService.BookingServiceClient bookings, CancellationToken cancellationToken)
+    {
+        var response = await bookings.CancelBookingAsync(new() { BookingId = bookingId }, cancellationToken: cancellationToken);
+        return TypedResults.Ok(MapToDto(response.Booking));
+    }
+
+    private static BookingDto MapToDto(Proto.Booking booking) => new(
+        booking.BookingId,
+        booking.Status.ToString(),
+        booking.HotelId,
+        booking.RoomTypeId,
+        booking.CheckIn.ToDateOnly()!.Value,
+        booking.CheckOut.ToDateOnly()!.Value,
+        booking.Guests,
+        new GuestDto(booking.Guest.Name, booking.Guest.Email),
+        MoneyDto.From(booking.Total),
+        booking.CreateTime.ToDateTimeOffset());
+}
+
+/// <summary>A booking request. Every field is required; they are nullable so a missing one is reported by name.</summary>
+public sealed record CreateBookingRequest(
+    string? HotelId,
+    string? RoomTypeId,
+    string? CheckIn,
+    string? CheckOut,
+    int? Guests,
+    GuestRequest? Guest,
+    string? PaymentToken);
+
+public sealed record GuestRequest(string? Name, string? Email);
+
+public sealed record BookingDto(
+    string Id,
+    string Status,
+    string HotelId,
+    string RoomTypeId,
+    DateOnly CheckIn,
+    DateOnly CheckOut,
+    int Guests,
+    GuestDto Guest,
+    MoneyDto Total,
+    DateTimeOffset CreatedAt);

@@ -1,0 +1,91 @@
+using HotelBooking.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Proto = HotelBooking.Contracts.Availability.V1;
+
+namespace HotelBooking.Gateway.Apis;
+
+public static class HotelsApi
+{
+    public static IEndpointRouteBuilder MapHotelsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/hotels").WithTags("Hotels").ProducesDownstreamProblems();
+
+        api.MapGet("/", ListHotels)
+            .WithName("ListHotels")
+            .WithSummary("Lists the hotels, optionally in one city, with their room types.");
+
+        api.MapGet("/{hotelId}", GetHotel)
+            .WithName("GetHotel")
+            .WithSummary("Gets one hotel with its room types.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/{hotelId}/availability", GetAvailability)
+            .WithName("GetAvailability")
+            .WithSummary("Room types that fit the guests, with rooms free for every night of the stay and its total price.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    public static async Task<Ok<HotelDto[]>> ListHotels(
+        string? city, Proto.AvailabilityService.AvailabilityServiceClient availability, CancellationToken cancellationToken)
+    {
+        var response = await availability.ListHotelsAsync(new() { City = city ?? "" }, cancellationToken: cancellationToken);
+        return TypedResults.Ok(response.Hotels.Select(MapToDto).ToArray());
+    }
+
+    public static async Task<Ok<HotelDto>> GetHotel(
+        string hotelId, Proto.AvailabilityService.AvailabilityServiceClient availability, CancellationToken cancellationToken)
+    {
+        var response = await availability.GetHotelAsync(new() { HotelId = hotelId }, cancellationToken: cancellationToken);
+        return TypedResults.Ok(MapToDto(response.Hotel));
+    }
+
+    /// <param name="hotelId">The hotel's id, as listed by GET /api/hotels.</param>
+    /// <param name="checkIn">First night, YYYY-MM-DD; today or later.</param>
+    /// <param name="checkOut">Departure day, YYYY-MM-DD; 1 to 30 nights after check-in.</param>
+    /// <param name="guests">How many guests share one room.</param>
+    /// <param name="availability">The availability service.</param>
+    /// <param name="cancellationToken">Aborted with the HTTP request.</param>
+    public static async Task<Results<Ok<AvailabilityDto>, ValidationProblem>> GetAvailability(
+        string hotelId, string? checkIn, string? checkOut, string? guests,
+        Proto.AvailabilityService.AvailabilityServiceClient availability, CancellationToken cancellationToken)
+    {
+        var parsing = new RequestParsing();
+        var request = new Proto.GetAvailabilityRequest
+        {
+            HotelId = hotelId,
+            CheckIn = parsing.Date("checkIn", checkIn).ToProtoDate(),
+            CheckOut = parsing.Date("checkOut", checkOut).ToProtoDate(),
+            Guests = parsing.Integer("guests", guests),
+        };
+        if (parsing.HasErrors)
+        {
+            return TypedResults.ValidationProblem(parsing.Errors, title: "The query is invalid.");
+        }
+
+        var response = await availability.GetAvailabilityAsync(request, cancellationToken: cancellationToken);
+        return TypedResults.Ok(MapToDto(response));
+    }
+
+    private static HotelDto MapToDto(Proto.Hotel hotel) => new(
+        hotel.HotelId,
+        hotel.Name,
+        hotel.City,
+        hotel.RoomTypes.Select(r => new RoomTypeDto(r.RoomTypeId, r.Name, r.Capacity, MoneyDto.From(r.NightlyRate))).ToArray());
+
+    private static AvailabilityDto MapToDto(Proto.GetAvailabilityResponse response) => new(
+        response.HotelId,
+        response.CheckIn.ToDateOnly()!.Value,
+        response.CheckOut.ToDateOnly()!.Value,
+        response.Guests,
+        response.Rooms.Select(r => new RoomAvailabilityDto(r.RoomTypeId, r.Name, r.Capacity, r.Available, MoneyDto.From(r.TotalPrice))).ToArray());
+}
+
+public sealed record HotelDto(string Id, string Name, string City, RoomTypeDto[] RoomTypes);
+
+public sealed record RoomTypeDto(string Id, string Name, int Capacity, MoneyDto NightlyRate);
+
+public sealed record AvailabilityDto(string HotelId, DateOnly CheckIn, DateOnly CheckOut, int Guests, RoomAvailabilityDto[] Rooms);
+
+public sealed record RoomAvailabilityDto(string RoomTypeId, string Name, int Capacity, int Available, MoneyDto TotalPrice);

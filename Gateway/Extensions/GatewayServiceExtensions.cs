@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using HotelBooking.Gateway.Errors;
+using HotelBooking.Gateway.Grpc;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using AvailabilityProto = HotelBooking.Contracts.Availability.V1;
+using BookingProto = HotelBooking.Contracts.Booking.V1;
+
+namespace HotelBooking.Gateway.Extensions;
+
+internal static class GatewayServiceExtensions
+{
+    public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<GatewayOptions>()
+            .BindConfiguration(GatewayOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Every failure, ours or a downstream's, leaves as RFC 9457 problem details with the trace id.
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            problem.Type ??= $"https://httpwg.org/specs/rfc9110.html#status.{problem.Status}";
+            problem.Detail ??= problem.Title;
+            problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<GatewayExceptionHandler>();
+        // Malformed bodies throw, in every environment, so the exception handler can name the bad field.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 16);
+
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new() { Title = "HotelBooking public API", Version = "v1" });
+            var xml = Path.Combine(AppContext.BaseDirectory, "Gateway.xml");
+            if (File.Exists(xml))
+            {
+                options.IncludeXmlComments(xml);
+            }
+        });
+
+        // Translation targets. Reads are retried; CreateBooking always carries a request id and
+        // CancelBooking is idempotent, so replaying either on UNAVAILABLE cannot book or refund twice.
+        services.AddSingleton<DeadlineInterceptor>();
+        services
+            .AddInternalGrpcClient<AvailabilityProto.AvailabilityService.AvailabilityServiceClient>(
+                "http://availability", AvailabilityProto.AvailabilityService.Descriptor.FullName,
+                "ListHotels", "GetHotel", "GetAvailability")
+            .AddInterceptor<DeadlineInterceptor>();
+        services
+            .AddInternalGrpcClient<BookingProto.BookingService.BookingServiceClient>(
+                "http://booking", BookingProto.BookingService.Descriptor.FullName,
+                "CreateBooking", "GetBooking", "CancelBooking")
+            .AddInterceptor<DeadlineInterceptor>();
+
+        // The gRPC edge: routes come from configuration and name each public method.
+        services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddServiceDiscoveryDestinationResolver();
+
+        return builder;
+    }
+}

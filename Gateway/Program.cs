@@ -1,0 +1,22 @@
+using HotelBooking.Gateway.Apis;
+using HotelBooking.Gateway.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddGatewayServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.UseSwagger();
+app.UseSwaggerUI();
+
+app.MapDefaultEndpoints();
+app.MapHotelsApi();
+app.MapBookingsApi();
+app.MapReverseProxy();
+
+app.Run();

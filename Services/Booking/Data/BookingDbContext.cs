@@ -1,0 +1,32 @@
+using HotelBooking.Bookings.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace HotelBooking.Bookings.Data;
+
+public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options) : DbContext(options)
+{
+    public DbSet<Booking> Bookings => Set<Booking>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Booking>(booking =>
+        {
+            booking.Property(b => b.Id).HasMaxLength(40);
+            // One booking per idempotency key, whichever instance or retry gets there first.
+            booking.HasIndex(b => b.RequestId).IsUnique();
+            booking.Property(b => b.RequestId).HasMaxLength(200);
+            booking.Property(b => b.RequestFingerprint).HasMaxLength(64);
+            booking.Property(b => b.HotelId).HasMaxLength(64);
+            booking.Property(b => b.RoomTypeId).HasMaxLength(64);
+            booking.Property(b => b.GuestName).HasMaxLength(200);
+            booking.Property(b => b.GuestEmail).HasMaxLength(254);
+            booking.Property(b => b.Currency).HasMaxLength(3);
+            booking.Property(b => b.Status).HasConversion<string>().HasMaxLength(16);
+            booking.Property(b => b.Step).HasConversion<string>().HasMaxLength(16);
+            booking.HasIndex(b => b.Step);
+            booking.Property(b => b.HoldId).HasMaxLength(40);
+            booking.Property(b => b.PaymentId).HasMaxLength(40);
+            booking.Property(b => b.FailureReason).HasMaxLength(200);
+        });
+    }
+}

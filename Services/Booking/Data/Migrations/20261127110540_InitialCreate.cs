@@ -1,0 +1,62 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace HotelBooking.Bookings.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class InitialCreate : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Bookings",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    RequestId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RequestFingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    HotelId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    RoomTypeId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CheckIn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    CheckOut = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Guests = table.Column<int>(type: "INTEGER", nullable: false),
+                    GuestName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    GuestEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    TotalMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Step = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    HoldId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    PaymentId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    FailureReason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Bookings", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Bookings_RequestId",
+                table: "Bookings",
+                column: "RequestId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Bookings_Step",
+                table: "Bookings",
+                column: "Step");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Bookings");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+
+namespace HotelBooking.Bookings.Domain;
+
+public enum BookingStatus
+{
+    Pending,
+    Confirmed,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>The saga's next remote call, persisted before the call is made so a restart knows where it stood.</summary>
+public enum SagaStep
+{
+    HoldRooms,
+    ChargePayment,
+    ConfirmHold,
+    ReleaseHold,
+    RefundPayment,
+    Done,
+}
+
+public sealed class Booking
+{
+    /// <summary>128 random bits: the id is the guest's capability to see and cancel the booking.</summary>
+    public required string Id { get; init; }
+    public required string RequestId { get; init; }
+    /// <summary>SHA-256 of the request: tells a retry from a reused idempotency key without keeping the card token.</summary>
+    public required string RequestFingerprint { get; init; }
+    public required string HotelId { get; init; }
+    public required string RoomTypeId { get; init; }
+    public required DateOnly CheckIn { get; init; }
+    public required DateOnly CheckOut { get; init; }
+    public required int Guests { get; init; }
+    public required string GuestName { get; init; }
+    public required string GuestEmail { get; init; }
+    public long TotalMinor { get; private set; }
+    public string Currency { get; private set; } = "";
+    public BookingStatus Status { get; private set; } = BookingStatus.Pending;
+    public SagaStep Step { get; private set; } = SagaStep.HoldRooms;
+    public string? HoldId { get; private set; }
+    public string? PaymentId { get; private set; }
+    public string? FailureReason { get; private set; }
+    public required DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; private set; }
+
+    /// <summary>No remote call is left to make: the booking is Confirmed, Failed or Cancelled for good.</summary>
+    public bool IsSettled => Step == SagaStep.Done;
+
+    public static string NewId() => "bk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public void RoomsHeld(string holdId, long totalMinor, string currency, DateTime now)
+    {
+        Expect(BookingStatus.Pending, SagaStep.HoldRooms);
+        HoldId = holdId;
+        TotalMinor = totalMinor;
+        Currency = currency;
+        Move(SagaStep.ChargePayment, now);
+    }
+
+    public void PaymentCaptured(string paymentId, DateTime now)
+    {
+        Expect(BookingStatus.Pending, SagaStep.ChargePayment);
+        PaymentId = paymentId;
+        Move(SagaStep.ConfirmHold, now);
+    }
+
+    public void Confirmed(DateTime now)
+    {
+        Expect(BookingStatus.Pending, SagaStep.ConfirmHold);
+        Status = BookingStatus.Confirmed;
+        Move(SagaStep.Done, now);
+    }
+
+    /// <summary>Starts compensation: what was taken is given back before the booking ends <see cref="BookingStatus.Failed"/>.</summary>
+    public void Fail(string reason, DateTime now)
+    {
+        if (Status != BookingStatus.Pending)
+        {
+            throw new InvalidOperationException($"Booking {Id} is {Status}; only a pending booking can fail.");
+        }
+
+        FailureReason = reason;
+        Move(PaymentId is not null ? SagaStep.RefundPayment : HoldId is not null ? SagaStep.ReleaseHold : SagaStep.Done, now);
+        if (Step == SagaStep.Done)
+        {
+            Status = BookingStatus.Failed;
+        }
+    }
+
+    /// <summary>Starts cancelling a confirmed booking: refund, then release.</summary>
+    public void Cancel(DateTime now)
+    {
+        Expect(BookingStatus.Confirmed, SagaStep.Done);
+        Status = BookingStatus.Cancelled;
+        Move(SagaStep.RefundPayment, now);
+    }
+
+    public void Refunded(DateTime now)
+    {
+        Expect(Status, SagaStep.RefundPayment);
+        Move(SagaStep.ReleaseHold, now);
+    }
+
+    public void Released(DateTime now)
+    {
+        Expect(Status, SagaStep.ReleaseHold);
+        if (Status == BookingStatus.Pending)
+        {
+            Status = BookingStatus.Failed;
+        }
+
+        Move(SagaStep.Done, now);
+    }
+
+    private void Expect(BookingStatus status, SagaStep step)
+    {
+        if (Status != status || Step != step)
+        {
+            throw new InvalidOperationException($"Booking {Id} is {Status} at step {Step}; expected {status} at {step}.");
+        }
+    }
+
+    private void Move(SagaStep step, DateTime now)
+    {
+        Step = step;
+        UpdatedAt = now;
+    }
+}

@@ -1,0 +1,32 @@
+using HotelBooking.Bookings.Data;
+using HotelBooking.Bookings.Saga;
+using HotelBooking.ServiceDefaults.Data;
+using AvailabilityProto = HotelBooking.Contracts.Availability.V1;
+using PaymentProto = HotelBooking.Contracts.Payment.V1;
+
+namespace HotelBooking.Bookings.Extensions;
+
+internal static class ApplicationServiceExtensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<BookingDbContext>("booking-db");
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<BookingSaga>();
+
+        // Every hold call carries the booking id as its key, and every charge "booking:{id}", so all of them
+        // are safe to retry. Deadlines and cancellation flow on from the incoming call.
+        builder.Services
+            .AddInternalGrpcClient<AvailabilityProto.AvailabilityService.AvailabilityServiceClient>(
+                "http://availability", AvailabilityProto.AvailabilityService.Descriptor.FullName,
+                "GetHotel", "GetAvailability", "CreateHold", "ConfirmHold", "ReleaseHold")
+            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+        builder.Services
+            .AddInternalGrpcClient<PaymentProto.PaymentService.PaymentServiceClient>(
+                "http://payment", PaymentProto.PaymentService.Descriptor.FullName,
+                "Charge", "Refund", "GetPayment")
+            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+
+        return builder;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Net.Mail;
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using HotelBooking.Bookings.Data;
+using HotelBooking.Bookings.Domain;
+using HotelBooking.Bookings.Saga;
+using HotelBooking.Contracts;
+using HotelBooking.Contracts.Common.V1;
+using HotelBooking.ServiceDefaults.Grpc;
+using Microsoft.EntityFrameworkCore;
+using Proto = HotelBooking.Contracts.Booking.V1;
+
+namespace HotelBooking.Bookings.Grpc;
+
+public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, TimeProvider time)
+    : Proto.BookingService.BookingServiceBase
+{
+    public override async Task<Proto.CreateBookingResponse> CreateBooking(Proto.CreateBookingRequest request, ServerCallContext context)
+    {
+        Validate(request);
+        var fingerprint = Fingerprint(request);
+
+        if (await db.Bookings.FirstOrDefaultAsync(b => b.RequestId == request.RequestId, context.CancellationToken) is { } existing)
+        {
+            return new() { Booking = MapToProto(Replay(existing, fingerprint)) };
+        }
+
+        var booking = new Booking
+        {
+            Id = Booking.NewId(),
+            RequestId = request.RequestId,
+            RequestFingerprint = fingerprint,
+            HotelId = request.HotelId,
+            RoomTypeId = request.RoomTypeId,
+            CheckIn = request.CheckIn.ToDateOnly()!.Value,
+            CheckOut = request.CheckOut.ToDateOnly()!.Value,
+            Guests = request.Guests,
+            GuestName = request.Guest.Name.Trim(),
+            GuestEmail = request.Guest.Email.Trim(),
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+
+        try
+        {
+            booking = await saga.BookAsync(booking, request.PaymentToken, context.CancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            if (!await IsKnownRequestAsync(request.RequestId))
+            {
+                throw;
+            }
+
+            // A concurrent call with the same key inserted first and is still running.
+            RpcErrors.Aborted(ErrorReasons.RequestInProgress, "A request with this idempotency key is still in progress.");
+        }
+
+        return new() { Booking = MapToProto(booking) };
+    }
+
+    public override async Task<Proto.GetBookingResponse> GetBooking(Proto.GetBookingRequest request, ServerCallContext context) =>
+        new() { Booking = MapToProto(await FindAsync(request.BookingId, context.CancellationToken)) };
+
+    public override async Task<Proto.CancelBookingResponse> CancelBooking(Proto.CancelBookingRequest request, ServerCallContext context)
+    {
+        var booking = await FindAsync(request.BookingId, context.CancellationToken);
+        return new() { Booking = MapToProto(await saga.CancelAsync(booking, context.CancellationToken)) };
+    }
+
+    private async Task<Booking> FindAsync(string bookingId, CancellationToken cancellationToken)
+    {
+        var booking = await db.Bookings.FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
+        if (booking is null)
+        {
+            RpcErrors.NotFound($"Booking '{bookingId}' was not found.");
+        }
+
+        return booking;
+    }
+
+    private async Task<bool> IsKnownRequestAsync(string requestId)
+    {
+        db.ChangeTracker.Clear();
+        return await db.Bookings.AnyAsync(b => b.RequestId == requestId);
+    }
+
+    /// <summary>What a retry with a known key gets: the same booking, the same decline, or "still running".</summary>
+    private static Booking Replay(Booking existing, string fingerprint)
+    {
+        if (existing.RequestFingerprint != fingerprint)
+        {
+            RpcErrors.FailedPrecondition(ErrorReasons.IdempotencyKeyReused,
+                "This idempotency key was already used for a different booking request.");
+        }
+
+        if (!existing.IsSettled || existing.Status == BookingStatus.Pending)
+        {
+            RpcErrors.Aborted(ErrorReasons.RequestInProgress, "A request with this idempotency key is still in progress.");
+        }
+
+        if (existing.Status == BookingStatus.Failed)
+        {
+            RpcErrors.FailedPrecondition(ErrorReasons.PaymentDeclined, "The card was declined; no money was taken.",
+                new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = existing.Id });
+        }
+
+        return existing;
+    }
+
+    private static void Validate(Proto.CreateBookingRequest request)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(request.RequestId) || request.RequestId.Length > 200)
+        {
+            errors.Add("request_id", "A request id of 1 to 200 characters is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.HotelId))
+        {
+            errors.Add("hotel_id", "A hotel id is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.RoomTypeId))
+        {
+            errors.Add("room_type_id", "A room type id is required.");
+        }
+
+        if (request.CheckIn.ToDateOnly() is null)
+        {
+            errors.Add("check_in", "Check-in must be a valid date.");
+        }
+
+        if (request.CheckOut.ToDateOnly() is null)
+        {
+            errors.Add("check_out", "Check-out must be a valid date.");
+        }
+
+        var name = request.Guest?.Name?.Trim() ?? "";
+        if (name.Length == 0 || name.Length > 200)
+        {
+            errors.Add("guest.name", "The guest's name is required (at most 200 characters).");
+        }
+
+        if (!IsEmail(request.Guest?.Email?.Trim()))
+        {
+            errors.Add("guest.email", "The guest's email must be a valid address such as ana@example.com.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.PaymentToken))
+        {
+            errors.Add("payment_token", "A payment token is required.");
+        }
+
+        errors.ThrowIfAny();
+    }
+
+    private static bool IsEmail(string? value) =>
+        !string.IsNullOrEmpty(value) && value.Length <= 254
+        && MailAddress.TryCreate(value, out var address)
+        && address.Address == value
+        && address.Host.Contains('.');
+
+    private static string Fingerprint(Proto.CreateBookingRequest request)
+    {
+        var text = string.Join('\n', request.HotelId, request.RoomTypeId, request.CheckIn, request.CheckOut,
+            request.Guests, request.Guest.Name.Trim(), request.Guest.Email.Trim(), request.PaymentToken);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static Proto.Booking MapToProto(Booking booking) => new()
+    {
+        BookingId = booking.Id,
+        Status = booking.Status switch
+        {
+            BookingStatus.Pending => Proto.BookingStatus.Pending,
+            BookingStatus.Confirmed => Proto.BookingStatus.Confirmed,
+            BookingStatus.Failed => Proto.BookingStatus.Failed,
+            BookingStatus.Cancelled => Proto.BookingStatus.Cancelled,
+            _ => Proto.BookingStatus.Unspecified,
+        },
+        HotelId = booking.HotelId,
+        RoomTypeId = booking.RoomTypeId,
+        CheckIn = booking.CheckIn.ToProtoDate(),
+        CheckOut = booking.CheckOut.ToProtoDate(),
+        Guests = booking.Guests,
+        Guest = new Proto.Guest { Name = booking.GuestName, Email = booking.GuestEmail },
+        Total = Money.FromMinor(booking.TotalMinor, booking.Currency),
+        CreateTime = ToTimestamp(booking.CreatedAt),
+        UpdateTime = ToTimestamp(booking.UpdatedAt == default ? booking.CreatedAt : booking.UpdatedAt),
+    };
+
+    private static Timestamp ToTimestamp(DateTime utc) => Timestamp.FromDateTime(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+}
