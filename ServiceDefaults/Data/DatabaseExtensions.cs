@@ -16,12 +16,14 @@ public static class DatabaseExtensions
     public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName)
         where TContext : DbContext
     {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing (ConnectionStrings:{connectionName}).");
-        var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
-
-        builder.Services.AddDbContextPool<TContext>(options =>
+        // Read when the first context is made, not now: hosts and tests may still be adding configuration.
+        builder.Services.AddDbContextPool<TContext>((services, options) =>
         {
+            var configuration = services.GetRequiredService<IConfiguration>();
+            var connectionString = configuration.GetConnectionString(connectionName)
+                ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing (ConnectionStrings:{connectionName}).");
+            var provider = configuration["Database:Provider"] ?? "Sqlite";
+
             switch (provider)
             {
                 case "Sqlite":

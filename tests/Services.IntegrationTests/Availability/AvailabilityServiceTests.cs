@@ -1,0 +1,232 @@
+using Google.Rpc;
+using Grpc.Core;
+using HotelBooking.Availability.Grpc;
+using HotelBooking.Availability.Holds;
+using HotelBooking.Contracts;
+using HotelBooking.Contracts.Availability.V1;
+using HotelBooking.Services.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using static HotelBooking.Services.IntegrationTests.Infrastructure.Dates;
+
+namespace HotelBooking.Services.IntegrationTests.Availability;
+
+public sealed class AvailabilityServiceTests : IDisposable
+{
+    private const string Hotel = "spree-loft";
+    private const string Penthouse = "spree-loft-penthouse"; // 3 rooms a night, sleeps 4
+
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly ServiceHost<AvailabilityGrpcService> _host;
+    private readonly AvailabilityService.AvailabilityServiceClient _client;
+
+    public AvailabilityServiceTests()
+    {
+        _host = new ServiceHost<AvailabilityGrpcService>("availability-db",
+            new Dictionary<string, string?> { ["Holds:SweepInterval"] = "01:00:00" },
+            services => services.AddSingleton<TimeProvider>(_time));
+        _client = new AvailabilityService.AvailabilityServiceClient(_host.CreateChannel());
+    }
+
+    public void Dispose() => _host.Dispose();
+
+    [Fact]
+    public async Task ListHotels_FreshDatabase_SeedsThreeHotelsInThreeCities()
+    {
+        var hotels = (await _client.ListHotelsAsync(new())).Hotels;
+
+        Assert.Equal(3, hotels.Count);
+        Assert.Equal(3, hotels.Select(h => h.City).Distinct().Count());
+        Assert.All(hotels, h => Assert.InRange(h.RoomTypes.Count, 2, 4));
+    }
+
+    [Fact]
+    public async Task GetAvailability_LastNightOfTheSeededYear_Available()
+    {
+        var response = await _client.GetAvailabilityAsync(Query(checkIn: 364, checkOut: 365, guests: 1));
+
+        Assert.All(response.Rooms, r => Assert.True(r.Available > 0));
+    }
+
+    [Fact]
+    public async Task GetAvailability_Guests_OnlyRoomTypesThatFit()
+    {
+        var response = await _client.GetAvailabilityAsync(Query(checkIn: 10, checkOut: 12, guests: 3));
+
+        Assert.Equal(["spree-loft-loft", Penthouse], response.Rooms.Select(r => r.RoomTypeId));
+        var penthouse = response.Rooms.Single(r => r.RoomTypeId == Penthouse);
+        Assert.Equal(3, penthouse.Available);
+        Assert.Equal(2 * 480_00, penthouse.TotalPrice.AmountMinor);
+        Assert.Equal("EUR", penthouse.TotalPrice.CurrencyCode);
+    }
+
+    [Fact]
+    public async Task GetAvailability_UnknownHotel_NotFound()
+    {
+        var query = Query(10, 12, 1);
+        query.HotelId = "nowhere";
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.GetAvailabilityAsync(query).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetAvailability_PastAndInvertedStay_InvalidArgumentNamingEachField()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            _client.GetAvailabilityAsync(Query(checkIn: -1, checkOut: -2, guests: 0)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var fields = error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field);
+        Assert.Equal(["check_in", "check_out", "guests"], fields);
+    }
+
+    [Fact]
+    public async Task CreateHold_TwoRooms_AvailabilityDropsForEveryNight()
+    {
+        await _client.CreateHoldAsync(Hold("h1", checkIn: 20, checkOut: 23, rooms: 2));
+
+        Assert.Equal(1, await PenthouseFree(20, 23));
+        Assert.Equal(1, await PenthouseFree(22, 23));
+        Assert.Equal(3, await PenthouseFree(23, 24));
+    }
+
+    [Fact]
+    public async Task CreateHold_SameRequestIdTwice_OneHold()
+    {
+        var first = (await _client.CreateHoldAsync(Hold("same", 30, 32))).Hold;
+        var second = (await _client.CreateHoldAsync(Hold("same", 30, 32))).Hold;
+
+        Assert.Equal(first.HoldId, second.HoldId);
+        Assert.Equal(2, await PenthouseFree(30, 32));
+    }
+
+    [Fact]
+    public async Task CreateHold_MoreRoomsThanFree_RoomsUnavailableAndNothingTaken()
+    {
+        await _client.CreateHoldAsync(Hold("a", 40, 42, rooms: 2));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.CreateHoldAsync(Hold("b", 41, 43, rooms: 2)).ResponseAsync);
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Equal(ErrorReasons.RoomsUnavailable, error.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
+        Assert.Equal(3, await PenthouseFree(42, 43));
+    }
+
+    [Fact]
+    public async Task CreateHold_GuestsAboveCapacity_InvalidArgumentOnGuests()
+    {
+        var hold = Hold("big", 50, 51);
+        hold.Guests = 5;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.CreateHoldAsync(hold).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("guests", error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Single().Field);
+    }
+
+    [Fact]
+    public async Task ConfirmThenRelease_ConfirmedHold_SoldThenGivenBack()
+    {
+        var hold = (await _client.CreateHoldAsync(Hold("c", 60, 61))).Hold;
+
+        var confirmed = (await _client.ConfirmHoldAsync(new() { HoldId = hold.HoldId })).Hold;
+        Assert.Equal(HoldStatus.Confirmed, confirmed.Status);
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(2, await PenthouseFree(60, 61));
+
+        var released = (await _client.ReleaseHoldAsync(new() { HoldId = hold.HoldId })).Hold;
+        Assert.Equal(HoldStatus.Released, released.Status);
+        Assert.Equal(3, await PenthouseFree(60, 61));
+    }
+
+    [Fact]
+    public async Task Hold_NeverConfirmed_ExpiresAfterItsLifetimeAndRoomsComeBack()
+    {
+        var hold = (await _client.CreateHoldAsync(Hold("lost", 70, 72, rooms: 3))).Hold;
+        Assert.Equal(0, await PenthouseFree(70, 72));
+
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(3, await PenthouseFree(70, 72));
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.ConfirmHoldAsync(new() { HoldId = hold.HoldId }).ResponseAsync);
+        Assert.Equal(ErrorReasons.HoldExpired, error.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
+    }
+
+    [Fact]
+    public async Task SweepExpired_AfterLifetime_MarksHoldsExpiredAndFreesInventory()
+    {
+        await _client.CreateHoldAsync(Hold("swept", 80, 81, rooms: 3));
+        _time.Advance(TimeSpan.FromMinutes(11));
+
+        using var scope = _host.Services.CreateScope();
+        var swept = await scope.ServiceProvider.GetRequiredService<HoldLedger>().SweepExpiredAsync(CancellationToken.None);
+
+        Assert.Equal(1, swept);
+        Assert.Equal(3, await PenthouseFree(80, 81));
+        Assert.NotNull(await _client.CreateHoldAsync(Hold("after-sweep", 80, 81, rooms: 3)));
+    }
+
+    [Fact]
+    public async Task ExpiryWorker_NextTickAfterExpiry_SweepsTheHold()
+    {
+        var hold = (await _client.CreateHoldAsync(Hold("worker", 85, 86))).Hold;
+
+        _time.Advance(TimeSpan.FromHours(1));
+
+        using var scope = _host.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<HotelBooking.Availability.Data.AvailabilityDbContext>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (db.Holds.AsNoTracking().Single(h => h.Id == hold.HoldId).Status != HotelBooking.Availability.Domain.HoldStatus.Expired)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The worker did not sweep the expired hold.");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task CreateHold_ManyConcurrentCallers_NeverOversells()
+    {
+        var attempts = Enumerable.Range(0, 15).Select(async i =>
+        {
+            try
+            {
+                await _client.CreateHoldAsync(Hold($"race-{i}", 90, 93));
+                return true;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+            {
+                return false;
+            }
+        });
+
+        var results = await Task.WhenAll(attempts);
+
+        Assert.Equal(3, results.Count(won => won));
+        Assert.Equal(0, await PenthouseFree(90, 93));
+    }
+
+    private async Task<int> PenthouseFree(int checkIn, int checkOut) =>
+        (await _client.GetAvailabilityAsync(Query(checkIn, checkOut, 4))).Rooms.Single(r => r.RoomTypeId == Penthouse).Available;
+
+    private static GetAvailabilityRequest Query(int checkIn, int checkOut, int guests) => new()
+    {
+        HotelId = Hotel,
+        CheckIn = DaysFromToday(checkIn),
+        CheckOut = DaysFromToday(checkOut),
+        Guests = guests,
+    };
+
+    private static CreateHoldRequest Hold(string requestId, int checkIn, int checkOut, int rooms = 1) => new()
+    {
+        RequestId = requestId,
+        HotelId = Hotel,
+        RoomTypeId = Penthouse,
+        CheckIn = DaysFromToday(checkIn),
+        CheckOut = DaysFromToday(checkOut),
+        Guests = 2,
+        Rooms = rooms,
+    };
+}

@@ -1,0 +1,139 @@
+using Google.Rpc;
+using Grpc.Core;
+using HotelBooking.Bookings.Data;
+using HotelBooking.Contracts;
+using HotelBooking.Contracts.Booking.V1;
+using HotelBooking.Payments.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static HotelBooking.Services.IntegrationTests.Infrastructure.Dates;
+
+namespace HotelBooking.Services.IntegrationTests.Booking;
+
+public sealed class BookingServiceTests(BookingSystem system) : IClassFixture<BookingSystem>
+{
+    private const string Hotel = "alfama-riverside";
+    private const string Double = "alfama-riverside-double"; // 12 rooms, 120.00 EUR a night
+
+    [Fact]
+    public async Task CreateBooking_ApprovedCard_ConfirmedWithTheHoldsPriceAndOneCapture()
+    {
+        var before = await DoubleFree(10, 13);
+
+        var booking = (await system.Bookings.CreateBookingAsync(Request(10, 13, "tok_visa"))).Booking;
+
+        Assert.Equal(BookingStatus.Confirmed, booking.Status);
+        Assert.Equal(3 * 120_00, booking.Total.AmountMinor);
+        Assert.Equal("EUR", booking.Total.CurrencyCode);
+        Assert.Equal(before - 1, await DoubleFree(10, 13));
+        Assert.Equal(1, await CapturesFor(booking.BookingId));
+    }
+
+    [Fact]
+    public async Task CreateBooking_DeclinedCard_FailedBookingNamedInTheErrorAndRoomsGivenBack()
+    {
+        var before = await DoubleFree(20, 22);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => system.Bookings.CreateBookingAsync(Request(20, 22, "tok_chargeDeclined")).ResponseAsync);
+
+        var info = error.GetRpcStatus()!.GetDetail<ErrorInfo>()!;
+        Assert.Equal(ErrorReasons.PaymentDeclined, info.Reason);
+        var failed = (await system.Bookings.GetBookingAsync(new() { BookingId = info.Metadata[ErrorReasons.BookingIdMetadata] })).Booking;
+        Assert.Equal(BookingStatus.Failed, failed.Status);
+        Assert.Equal(before, await DoubleFree(20, 22));
+    }
+
+    [Fact]
+    public async Task CreateBooking_UnknownToken_InvalidArgumentAndNoTraceLeft()
+    {
+        var before = await DoubleFree(30, 31);
+        var request = Request(30, 31, "tok_unknown");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => system.Bookings.CreateBookingAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(before, await DoubleFree(30, 31));
+        using var scope = system.Booking.Services.CreateScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<BookingDbContext>().Bookings.AnyAsync(b => b.RequestId == request.RequestId));
+    }
+
+    [Fact]
+    public async Task CreateBooking_SameRequestIdTwice_SameBookingAndOneCharge()
+    {
+        var request = Request(40, 42, "tok_visa");
+
+        var first = (await system.Bookings.CreateBookingAsync(request)).Booking;
+        var replay = (await system.Bookings.CreateBookingAsync(request)).Booking;
+
+        Assert.Equal(first, replay);
+        Assert.Equal(1, await CapturesFor(first.BookingId));
+    }
+
+    [Fact]
+    public async Task CreateBooking_SameRequestIdDifferentStay_RefusedAsReusedKey()
+    {
+        var request = Request(50, 52, "tok_visa");
+        await system.Bookings.CreateBookingAsync(request);
+        request.CheckOut = DaysFromToday(53);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => system.Bookings.CreateBookingAsync(request).ResponseAsync);
+
+        Assert.Equal(ErrorReasons.IdempotencyKeyReused, error.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
+    }
+
+    [Fact]
+    public async Task CancelBooking_Confirmed_RefundedAndRoomGivenBack_TwiceIsHarmless()
+    {
+        var before = await DoubleFree(60, 63);
+        var booking = (await system.Bookings.CreateBookingAsync(Request(60, 63, "tok_visa"))).Booking;
+
+        var cancelled = (await system.Bookings.CancelBookingAsync(new() { BookingId = booking.BookingId })).Booking;
+        var again = (await system.Bookings.CancelBookingAsync(new() { BookingId = booking.BookingId })).Booking;
+
+        Assert.Equal(BookingStatus.Cancelled, cancelled.Status);
+        Assert.Equal(BookingStatus.Cancelled, again.Status);
+        Assert.Equal(before, await DoubleFree(60, 63));
+        Assert.Equal(0, await CapturesFor(booking.BookingId));
+    }
+
+    [Fact]
+    public async Task CreateBooking_InvalidGuest_FieldErrorsForNameAndEmail()
+    {
+        var request = Request(70, 71, "tok_visa");
+        request.Guest = new Guest { Name = " ", Email = "not-an-email" };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => system.Bookings.CreateBookingAsync(request).ResponseAsync);
+
+        var fields = error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field);
+        Assert.Equal(["guest.name", "guest.email"], fields);
+    }
+
+    private async Task<int> DoubleFree(int checkIn, int checkOut) =>
+        (await system.Rooms.GetAvailabilityAsync(new()
+        {
+            HotelId = Hotel,
+            CheckIn = DaysFromToday(checkIn),
+            CheckOut = DaysFromToday(checkOut),
+            Guests = 2,
+        })).Rooms.Single(r => r.RoomTypeId == Double).Available;
+
+    private async Task<int> CapturesFor(string bookingId)
+    {
+        using var scope = system.Payment.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaymentDbContext>();
+        return await db.Payments.CountAsync(p => p.IdempotencyKey == $"booking:{bookingId}"
+            && p.Status == HotelBooking.Payments.Domain.PaymentStatus.Captured);
+    }
+
+    private static CreateBookingRequest Request(int checkIn, int checkOut, string token) => new()
+    {
+        RequestId = Guid.NewGuid().ToString(),
+        HotelId = Hotel,
+        RoomTypeId = Double,
+        CheckIn = DaysFromToday(checkIn),
+        CheckOut = DaysFromToday(checkOut),
+        Guests = 2,
+        Guest = new Guest { Name = "Ana Lima", Email = "ana@example.com" },
+        PaymentToken = token,
+    };
+}

@@ -1,0 +1,61 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HotelBooking.Services.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One real service, in-process, over its own SQLite file in a fresh temporary folder.
+/// <typeparamref name="TService"/> is any type of the service's assembly (its gRPC service class).
+/// </summary>
+public sealed class ServiceHost<TService>(
+    string connectionName,
+    IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<TService>
+    where TService : class
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("hotelbooking-tests-").FullName;
+
+    public string DatabasePath => Path.Combine(_directory, $"{connectionName}.sqlite");
+
+    /// <summary>A channel over the in-memory test server; gRPC needs the response to claim HTTP/2.</summary>
+    public GrpcChannel CreateChannel() =>
+        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = CreateGrpcHandler() });
+
+    public HttpMessageHandler CreateGrpcHandler() => new ResponseVersionHandler { InnerHandler = Server.CreateHandler() };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting($"ConnectionStrings:{connectionName}", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services => configureServices?.Invoke(services));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private sealed class ResponseVersionHandler : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            response.Version = request.Version;
+            return response;
+        }
+    }
+}
