@@ -17,7 +17,11 @@ internal static class ResourceExtensions
         var service = builder.AddProject<TProject>(name)
             .WithEndpoint("http", endpoint =>
             {
+                // Aspire picks the port. Not proxied: DCP's proxy holds connections to a stopped service
+                // open until it returns, which turns "service down" into a hang until the deadline (504);
+                // without it a stopped service refuses connections and callers answer 503 at once.
                 endpoint.Port = null;
+                endpoint.IsProxied = false;
                 endpoint.Transport = "http2";
             });
 

@@ -40,11 +40,14 @@ internal sealed class GatewayExceptionHandler(
         return await problemDetails.TryWriteAsync(new() { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
-    private static ProblemDetails FromBadRequest(BadHttpRequestException exception)
+    private ProblemDetails FromBadRequest(BadHttpRequestException exception)
     {
         if (exception.InnerException is JsonException json)
         {
-            var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+            // A syntax error (truncated, not JSON at all) wraps the reader's own exception; a value of the
+            // wrong type does not, and its path names the field.
+            var isSyntaxError = json.InnerException is JsonException;
+            var field = isSyntaxError || string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
             return new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
                 [field] = [field == "body" ? "The body is not valid JSON." : $"'{field}' has a value of the wrong type or format."],
@@ -64,7 +67,9 @@ internal sealed class GatewayExceptionHandler(
                 StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON (Content-Type: application/json).",
                 _ => "The request could not be read.",
             },
-            Detail = exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request bodies are limited to 64 KiB." : exception.Message,
+            Detail = exception.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"Request bodies are limited to {options.Value.MaxRequestBodyBytes / 1024} KiB."
+                : exception.Message,
         };
     }
 }

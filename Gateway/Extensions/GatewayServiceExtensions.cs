@@ -2,6 +2,8 @@ using System.Diagnostics;
 using HotelBooking.Gateway.Errors;
 using HotelBooking.Gateway.Grpc;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Routing;
 using AvailabilityProto = HotelBooking.Contracts.Availability.V1;
 using BookingProto = HotelBooking.Contracts.Booking.V1;
@@ -29,6 +31,8 @@ internal static class GatewayServiceExtensions
             problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<GatewayExceptionHandler>();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
+            kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
         // Malformed bodies throw, in every environment, so the exception handler can name the bad field.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 16);
