@@ -7,8 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
-builder.Services.AddGrpc();
-builder.Services.AddGrpcHealthChecks();
+builder.AddGrpcServiceDefaults();
 
 var app = builder.Build();
 
@@ -17,6 +16,6 @@ await app.MigrateDatabaseAsync<AvailabilityDbContext>(
 
 app.MapDefaultEndpoints();
 app.MapGrpcService<AvailabilityGrpcService>();
-app.MapGrpcHealthChecksService();
+app.MapGrpcServiceDefaults();
 
 app.Run();

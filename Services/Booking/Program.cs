@@ -7,8 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
-builder.Services.AddGrpc();
-builder.Services.AddGrpcHealthChecks();
+builder.AddGrpcServiceDefaults();
 
 var app = builder.Build();
 
@@ -16,6 +15,6 @@ await app.MigrateDatabaseAsync<BookingDbContext>();
 
 app.MapDefaultEndpoints();
 app.MapGrpcService<BookingGrpcService>();
-app.MapGrpcHealthChecksService();
+app.MapGrpcServiceDefaults();
 
 app.Run();

@@ -132,8 +132,20 @@ public sealed class AvailabilityGrpcService(
 
     public override async Task<Proto.ReleaseHoldResponse> ReleaseHold(Proto.ReleaseHoldRequest request, ServerCallContext context)
     {
-        var result = await holds.ReleaseAsync(request.HoldId, context.CancellationToken);
-        return new() { Hold = MapToProto(EnsureDone(result, request.HoldId)) };
+        var holdId = request.HoldId;
+        if (request.HoldCase == Proto.ReleaseHoldRequest.HoldOneofCase.RequestId)
+        {
+            var hold = await holds.FindByRequestIdAsync(request.RequestId, context.CancellationToken);
+            if (hold is null)
+            {
+                RpcErrors.NotFound($"No hold was created with request id '{request.RequestId}'.");
+            }
+
+            holdId = hold.Id;
+        }
+
+        var result = await holds.ReleaseAsync(holdId, context.CancellationToken);
+        return new() { Hold = MapToProto(EnsureDone(result, holdId)) };
     }
 
     private Stay ValidateStay(Google.Type.Date? checkIn, Google.Type.Date? checkOut, int guests)

@@ -23,7 +23,8 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
             booking.Property(b => b.Currency).HasMaxLength(3);
             booking.Property(b => b.Status).HasConversion<string>().HasMaxLength(16);
             booking.Property(b => b.Step).HasConversion<string>().HasMaxLength(16);
-            booking.HasIndex(b => b.Step);
+            booking.HasIndex(b => new { b.Step, b.UpdatedAt });
+            booking.Property(b => b.Version).IsConcurrencyToken();
             booking.Property(b => b.HoldId).HasMaxLength(40);
             booking.Property(b => b.PaymentId).HasMaxLength(40);
             booking.Property(b => b.FailureReason).HasMaxLength(200);

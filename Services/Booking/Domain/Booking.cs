@@ -42,8 +42,21 @@ public sealed class Booking
     public string? HoldId { get; private set; }
     public string? PaymentId { get; private set; }
     public string? FailureReason { get; private set; }
-    public required DateTime CreatedAt { get; init; }
+    public required DateTime CreatedAt
+    {
+        get;
+        init
+        {
+            field = value;
+            UpdatedAt = value;
+        }
+    }
+
+    /// <summary>When the booking last moved; the recovery worker leaves recently moved bookings to their saga.</summary>
     public DateTime UpdatedAt { get; private set; }
+
+    /// <summary>Optimistic concurrency: two workers can never both move the same booking from the same state.</summary>
+    public int Version { get; private set; }
 
     /// <summary>No remote call is left to make: the booking is Confirmed, Failed or Cancelled for good.</summary>
     public bool IsSettled => Step == SagaStep.Done;
@@ -73,7 +86,10 @@ public sealed class Booking
         Move(SagaStep.Done, now);
     }
 
-    /// <summary>Starts compensation: what was taken is given back before the booking ends <see cref="BookingStatus.Failed"/>.</summary>
+    /// <summary>
+    /// Starts compensation: what was taken is given back before the booking ends <see cref="BookingStatus.Failed"/>.
+    /// A hold is released even when its id was never learned (a crash during CreateHold): by the booking id it was created with.
+    /// </summary>
     public void Fail(string reason, DateTime now)
     {
         if (Status != BookingStatus.Pending)
@@ -82,11 +98,7 @@ public sealed class Booking
         }
 
         FailureReason = reason;
-        Move(PaymentId is not null ? SagaStep.RefundPayment : HoldId is not null ? SagaStep.ReleaseHold : SagaStep.Done, now);
-        if (Step == SagaStep.Done)
-        {
-            Status = BookingStatus.Failed;
-        }
+        Move(PaymentId is not null ? SagaStep.RefundPayment : SagaStep.ReleaseHold, now);
     }
 
     /// <summary>Starts cancelling a confirmed booking: refund, then release.</summary>
@@ -126,5 +138,6 @@ public sealed class Booking
     {
         Step = step;
         UpdatedAt = now;
+        Version++;
     }
 }

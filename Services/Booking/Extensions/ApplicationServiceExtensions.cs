@@ -13,6 +13,11 @@ internal static class ApplicationServiceExtensions
         builder.AddServiceDatabase<BookingDbContext>("booking-db");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<BookingSaga>();
+        builder.Services.AddOptions<SagaOptions>()
+            .BindConfiguration(SagaOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<SagaRecoveryWorker>();
 
         // Every hold call carries the booking id as its key, and every charge "booking:{id}", so all of them
         // are safe to retry. Deadlines and cancellation flow on from the incoming call.

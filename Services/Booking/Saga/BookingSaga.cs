@@ -3,6 +3,7 @@ using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Domain;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
+using HotelBooking.ServiceDefaults.Faults;
 using HotelBooking.ServiceDefaults.Grpc;
 using Microsoft.EntityFrameworkCore;
 using AvailabilityProto = HotelBooking.Contracts.Availability.V1;
@@ -19,10 +20,14 @@ public sealed class BookingSaga(
     BookingDbContext db,
     AvailabilityProto.AvailabilityService.AvailabilityServiceClient availability,
     PaymentProto.PaymentService.PaymentServiceClient payments,
+    FaultInjector faults,
     TimeProvider time,
     ILogger<BookingSaga> logger)
 {
     private DateTime UtcNow => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Test-only crash point (armed through /_faults outside Production): dies with the charge captured but the hold unconfirmed.</summary>
+    public const string CrashAfterCharge = "after-charge";
 
     public static string ChargeKeyFor(Booking booking) => $"booking:{booking.Id}";
 
@@ -87,7 +92,54 @@ public sealed class BookingSaga(
 
         booking.PaymentCaptured(payment.PaymentId, UtcNow);
         await db.SaveChangesAsync(cancellationToken);
+        if (faults.ShouldCrashAt(CrashAfterCharge))
+        {
+            Environment.FailFast("Fault injection: crashing between charge and confirm.");
+        }
 
+        await ConfirmAsync(booking, cancellationToken);
+        return booking;
+    }
+
+    /// <summary>
+    /// Drives a booking whose saga stopped half-way (a crash, a lost answer) to where it must end: forward to
+    /// Confirmed when the money was taken, otherwise back to Failed with everything given back.
+    /// </summary>
+    public async Task ResumeAsync(Booking booking, CancellationToken cancellationToken)
+    {
+        switch (booking.Step)
+        {
+            case SagaStep.HoldRooms:
+                // The card token is never stored, so a booking that stopped before its charge cannot be charged now.
+                await FailAsync(booking, "Interrupted before payment", cancellationToken);
+                break;
+            case SagaStep.ChargePayment:
+                var payment = await FindChargeAsync(booking, cancellationToken);
+                if (payment?.Status is PaymentProto.PaymentStatus.Captured)
+                {
+                    booking.PaymentCaptured(payment.PaymentId, UtcNow);
+                    await db.SaveChangesAsync(cancellationToken);
+                    await ConfirmAsync(booking, cancellationToken);
+                }
+                else
+                {
+                    await FailAsync(booking, payment is null ? "Interrupted before payment" : "Payment declined", cancellationToken);
+                }
+
+                break;
+            case SagaStep.ConfirmHold:
+                await ConfirmAsync(booking, cancellationToken);
+                break;
+            case SagaStep.RefundPayment or SagaStep.ReleaseHold:
+                await CompensateAsync(booking, cancellationToken);
+                break;
+        }
+
+        BookingLog.Resumed(logger, booking.Id, booking.Status);
+    }
+
+    private async Task ConfirmAsync(Booking booking, CancellationToken cancellationToken)
+    {
         try
         {
             await availability.ConfirmHoldAsync(new() { HoldId = booking.HoldId }, cancellationToken: cancellationToken);
@@ -103,7 +155,19 @@ public sealed class BookingSaga(
         booking.Confirmed(UtcNow);
         await db.SaveChangesAsync(cancellationToken);
         BookingLog.Confirmed(logger, booking.Id, booking.TotalMinor, booking.Currency);
-        return booking;
+    }
+
+    private async Task<PaymentProto.Payment?> FindChargeAsync(Booking booking, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await payments.GetPaymentAsync(new() { IdempotencyKey = ChargeKeyFor(booking) },
+                cancellationToken: cancellationToken)).Payment;
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     /// <summary>Cancels a confirmed booking: refund, then release. Cancelling a cancelled booking finishes or repeats nothing.</summary>
@@ -144,7 +208,18 @@ public sealed class BookingSaga(
 
         if (booking.Step == SagaStep.ReleaseHold)
         {
-            await availability.ReleaseHoldAsync(new() { HoldId = booking.HoldId }, cancellationToken: cancellationToken);
+            var release = booking.HoldId is not null
+                ? new AvailabilityProto.ReleaseHoldRequest { HoldId = booking.HoldId }
+                : new AvailabilityProto.ReleaseHoldRequest { RequestId = booking.Id };
+            try
+            {
+                await availability.ReleaseHoldAsync(release, cancellationToken: cancellationToken);
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound && booking.HoldId is null)
+            {
+                // No hold was ever made for it: nothing to give back.
+            }
+
             booking.Released(UtcNow);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -168,6 +243,9 @@ internal static partial class BookingLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Booking {BookingId} failed: payment declined")]
     public static partial void Declined(ILogger logger, string bookingId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Booking {BookingId} resumed by recovery: now {Status}")]
+    public static partial void Resumed(ILogger logger, string bookingId, BookingStatus status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Booking {BookingId} cancelled")]
     public static partial void Cancelled(ILogger logger, string bookingId);

@@ -82,8 +82,21 @@ public sealed class PaymentGrpcService(
         return new() { Payment = MapToProto(payment) };
     }
 
-    public override async Task<Proto.GetPaymentResponse> GetPayment(Proto.GetPaymentRequest request, ServerCallContext context) =>
-        new() { Payment = MapToProto(await FindAsync(request.PaymentId, context.CancellationToken)) };
+    public override async Task<Proto.GetPaymentResponse> GetPayment(Proto.GetPaymentRequest request, ServerCallContext context)
+    {
+        if (request.KeyCase != Proto.GetPaymentRequest.KeyOneofCase.IdempotencyKey)
+        {
+            return new() { Payment = MapToProto(await FindAsync(request.PaymentId, context.CancellationToken)) };
+        }
+
+        var payment = await FindByKeyAsync(request.IdempotencyKey, context.CancellationToken);
+        if (payment is null)
+        {
+            RpcErrors.NotFound($"No charge was made with idempotency key '{request.IdempotencyKey}'.");
+        }
+
+        return new() { Payment = MapToProto(payment) };
+    }
 
     private async Task<Payment> FindAsync(string paymentId, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using HotelBooking.Bookings.Data;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Booking.V1;
 using HotelBooking.Payments.Data;
+using HotelBooking.ServiceDefaults.Faults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static HotelBooking.Services.IntegrationTests.Infrastructure.Dates;
@@ -106,6 +107,57 @@ public sealed class BookingServiceTests(BookingSystem system) : IClassFixture<Bo
 
         var fields = error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field);
         Assert.Equal(["guest.name", "guest.email"], fields);
+    }
+
+    [Fact]
+    public async Task Recovery_SagaStoppedAfterTheCharge_DrivenForwardToConfirmed()
+    {
+        var before = await DoubleFree(80, 82);
+        var request = Request(80, 82, "tok_visa");
+        system.Availability.Services.GetRequiredService<FaultInjector>()
+            .Apply(FaultSettings.None with { FailNext = 4, Methods = ["ConfirmHold"] });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => system.Bookings.CreateBookingAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+
+        var booking = await WaitUntilSettledAsync(request.RequestId);
+        Assert.Equal(HotelBooking.Bookings.Domain.BookingStatus.Confirmed, booking.Status);
+        Assert.Equal(before - 1, await DoubleFree(80, 82));
+        Assert.Equal(1, await CapturesFor(booking.Id));
+    }
+
+    [Fact]
+    public async Task Recovery_SagaStoppedBeforeAnyCharge_FailedAndRoomsGivenBack()
+    {
+        var before = await DoubleFree(90, 92);
+        var request = Request(90, 92, "tok_visa");
+        system.Payment.Services.GetRequiredService<FaultInjector>()
+            .Apply(FaultSettings.None with { FailNext = 4, Methods = ["Charge"] });
+
+        await Assert.ThrowsAsync<RpcException>(() => system.Bookings.CreateBookingAsync(request).ResponseAsync);
+
+        var booking = await WaitUntilSettledAsync(request.RequestId);
+        Assert.Equal(HotelBooking.Bookings.Domain.BookingStatus.Failed, booking.Status);
+        Assert.Equal(before, await DoubleFree(90, 92));
+        Assert.Equal(0, await CapturesFor(booking.Id));
+    }
+
+    private async Task<HotelBooking.Bookings.Domain.Booking> WaitUntilSettledAsync(string requestId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            using var scope = system.Booking.Services.CreateScope();
+            var booking = await scope.ServiceProvider.GetRequiredService<BookingDbContext>().Bookings.AsNoTracking()
+                .SingleAsync(b => b.RequestId == requestId);
+            if (booking.IsSettled)
+            {
+                return booking;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Booking still at {booking.Step}.");
+            await Task.Delay(100);
+        }
     }
 
     private async Task<int> DoubleFree(int checkIn, int checkOut) =>

@@ -24,6 +24,8 @@ public sealed class BookingSystem : IDisposable
             {
                 ["services:availability:http:0"] = "http://localhost",
                 ["services:payment:http:0"] = "http://localhost",
+                ["Saga:StaleAfter"] = "00:00:01",
+                ["Saga:RecoveryInterval"] = "00:00:00.200",
             },
             services =>
             {

@@ -37,6 +37,7 @@ public sealed class BookingStateTests
     {
         var booking = NewBooking();
         Assert.Equal((BookingStatus.Pending, SagaStep.HoldRooms), (booking.Status, booking.Step));
+        Assert.Equal(Now, booking.UpdatedAt);
 
         booking.RoomsHeld("hold_1", 360_00, "EUR", Now);
         Assert.Equal(SagaStep.ChargePayment, booking.Step);
@@ -62,6 +63,31 @@ public sealed class BookingStateTests
         booking.Released(Now);
         Assert.Equal(BookingStatus.Failed, booking.Status);
         Assert.True(booking.IsSettled);
+    }
+
+    [Fact]
+    public void Fail_BeforeTheHoldIdWasLearned_StillReleasesThenFails()
+    {
+        var booking = NewBooking();
+
+        booking.Fail("Interrupted before payment", Now);
+
+        Assert.Null(booking.HoldId);
+        Assert.Equal(SagaStep.ReleaseHold, booking.Step);
+        booking.Released(Now);
+        Assert.Equal(BookingStatus.Failed, booking.Status);
+    }
+
+    [Fact]
+    public void EveryMove_BumpsVersionAndUpdatedAt()
+    {
+        var booking = NewBooking();
+        var later = Now.AddSeconds(5);
+
+        booking.RoomsHeld("hold_1", 360_00, "EUR", later);
+
+        Assert.Equal(1, booking.Version);
+        Assert.Equal(later, booking.UpdatedAt);
     }
 
     [Fact]
@@ -100,7 +126,9 @@ public sealed class BookingStateTests
     public void Cancel_FailedBooking_Refused()
     {
         var booking = NewBooking();
-        booking.Fail("Rooms unavailable", Now);
+        booking.RoomsHeld("hold_1", 360_00, "EUR", Now);
+        booking.Fail("Payment declined", Now);
+        booking.Released(Now);
 
         Assert.Equal(BookingStatus.Failed, booking.Status);
         Assert.Throws<InvalidOperationException>(() => booking.Cancel(Now));

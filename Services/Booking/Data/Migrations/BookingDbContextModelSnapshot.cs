@@ -98,12 +98,16 @@ namespace HotelBooking.Bookings.Data.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("RequestId")
                         .IsUnique();
 
-                    b.HasIndex("Step");
+                    b.HasIndex("Step", "UpdatedAt");
 
                     b.ToTable("Bookings");
                 });
