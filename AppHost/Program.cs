@@ -7,10 +7,12 @@ var dataDirectory = Path.GetFullPath(builder.Configuration["HotelBooking:DataDir
     ?? Path.Combine(builder.AppHostDirectory, ".data"));
 
 var availability = builder.AddGrpcService<Projects.Availability>("availability")
-    .WithSqliteDatabase("availability-db", dataDirectory);
+    .WithSqliteDatabase("availability-db", dataDirectory)
+    .WithFaultInjectionCommands();
 
 var payment = builder.AddGrpcService<Projects.Payment>("payment")
-    .WithSqliteDatabase("payment-db", dataDirectory);
+    .WithSqliteDatabase("payment-db", dataDirectory)
+    .WithFaultInjectionCommands();
 
 var booking = builder.AddGrpcService<Projects.Booking>("booking")
     .WithSqliteDatabase("booking-db", dataDirectory)

@@ -11,6 +11,7 @@ public static class ErrorReasons
     public const string RoomsUnavailable = "ROOMS_UNAVAILABLE";
     public const string PaymentDeclined = "PAYMENT_DECLINED";
     public const string BookingNotCancellable = "BOOKING_NOT_CANCELLABLE";
+    public const string BookingFailed = "BOOKING_FAILED";
     public const string HoldExpired = "HOLD_EXPIRED";
     public const string HoldNotActive = "HOLD_NOT_ACTIVE";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";

@@ -71,6 +71,7 @@ public static class GrpcProblemMapping
         (_, ErrorReasons.RoomsUnavailable) => "Not enough rooms are available.",
         (_, ErrorReasons.PaymentDeclined) => "The payment was declined.",
         (_, ErrorReasons.BookingNotCancellable) => "The booking cannot be cancelled.",
+        (_, ErrorReasons.BookingFailed) => "The booking failed.",
         (_, ErrorReasons.IdempotencyKeyReused) => "The idempotency key was used for a different request.",
         (_, ErrorReasons.RequestInProgress) => "A request with this idempotency key is still in progress.",
         (400, _) => "The request is invalid.",

@@ -97,18 +97,11 @@ public sealed class BookingFlowTests(SystemFixture system)
         var before = await AvailableAsync(Api, checkIn, checkOut);
         var key = Guid.NewGuid().ToString();
 
-        var first = await SendWithKeyAsync(key, BookingBody(checkIn, checkOut));
-        var replay = await SendWithKeyAsync(key, BookingBody(checkIn, checkOut));
+        var first = await Api.PostBookingAsync(BookingBody(checkIn, checkOut), key);
+        var replay = await Api.PostBookingAsync(BookingBody(checkIn, checkOut), key);
 
         Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
         Assert.Equal(before - 1, await AvailableAsync(Api, checkIn, checkOut));
-    }
-
-    private Task<HttpResponseMessage> SendWithKeyAsync(string key, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", key);
-        return Api.SendAsync(request);
     }
 }

@@ -102,8 +102,13 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
 
         if (existing.Status == BookingStatus.Failed)
         {
-            RpcErrors.FailedPrecondition(ErrorReasons.PaymentDeclined, "The card was declined; no money was taken.",
-                new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = existing.Id });
+            var bookingId = new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = existing.Id };
+            if (existing.FailureReason == BookingSaga.DeclinedReason)
+            {
+                RpcErrors.FailedPrecondition(ErrorReasons.PaymentDeclined, "The card was declined; no money was taken.", bookingId);
+            }
+
+            RpcErrors.FailedPrecondition(ErrorReasons.BookingFailed, $"The booking failed ({existing.FailureReason}); anything taken was given back.", bookingId);
         }
 
         return existing;

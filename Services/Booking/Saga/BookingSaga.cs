@@ -29,6 +29,8 @@ public sealed class BookingSaga(
     /// <summary>Test-only crash point (armed through /_faults outside Production): dies with the charge captured but the hold unconfirmed.</summary>
     public const string CrashAfterCharge = "after-charge";
 
+    public const string DeclinedReason = "Payment declined";
+
     public static string ChargeKeyFor(Booking booking) => $"booking:{booking.Id}";
 
     /// <summary>
@@ -84,7 +86,7 @@ public sealed class BookingSaga(
 
         if (payment.Status != PaymentProto.PaymentStatus.Captured)
         {
-            await FailAsync(booking, "Payment declined", cancellationToken);
+            await FailAsync(booking, DeclinedReason, cancellationToken);
             BookingLog.Declined(logger, booking.Id);
             RpcErrors.FailedPrecondition(ErrorReasons.PaymentDeclined, "The card was declined; no money was taken.",
                 new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = booking.Id });
@@ -123,7 +125,7 @@ public sealed class BookingSaga(
                 }
                 else
                 {
-                    await FailAsync(booking, payment is null ? "Interrupted before payment" : "Payment declined", cancellationToken);
+                    await FailAsync(booking, payment is null ? "Interrupted before payment" : DeclinedReason, cancellationToken);
                 }
 
                 break;

@@ -1,8 +1,12 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Grpc.Net.Client;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HotelBooking.EndToEnd.Infrastructure;
@@ -25,6 +29,40 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public GrpcChannel CreateEdgeChannel() => GrpcChannel.ForAddress(GrpcEdge);
 
+    /// <summary>Opens a service's SQLite file read-only, to check invariants against what is really stored.</summary>
+    public SqliteConnection OpenDatabase(string connectionName)
+    {
+        var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDirectory, connectionName + ".sqlite")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Sets a service's injected faults (its /_faults endpoint, HTTP/2 like the rest of it).</summary>
+    public async Task SetFaultsAsync(string service, object settings)
+    {
+        using var response = await ServiceClient.PutAsJsonAsync(new Uri(App.GetEndpoint(service, "http"), "/_faults"), settings);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task ClearFaultsAsync(string service)
+    {
+        using var response = await ServiceClient.DeleteAsync(new Uri(App.GetEndpoint(service, "http"), "/_faults"));
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>How many faults a service has injected so far.</summary>
+    public async Task<long> InjectedFailuresAsync(string service)
+    {
+        var state = await ServiceClient.GetFromJsonAsync<JsonElement>(new Uri(App.GetEndpoint(service, "http"), "/_faults"));
+        return state.GetProperty("counters").GetProperty("failures").GetInt64();
+    }
+
+    private static readonly HttpClient ServiceClient = new()
+    {
+        DefaultRequestVersion = HttpVersion.Version20,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
     public async Task InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
@@ -40,31 +78,40 @@ public sealed class SystemFixture : IAsyncLifetime
         Api = new HttpClient { BaseAddress = App.GetEndpoint("gateway", "Rest"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    /// <summary>Stops a service, runs <paramref name="whileDown"/>, then starts it again and waits until it is healthy.</summary>
-    public async Task WithResourceStoppedAsync(string name, Func<Task> whileDown)
+    /// <summary>Waits until a service that died on its own has exited, starts it again and waits until it is healthy.</summary>
+    public async Task RestartAfterCrashAsync(string name)
     {
         var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == name);
-        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await App.ResourceNotifications.WaitForResourceAsync(name,
+            e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", timeout.Token);
+        var started = await App.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(started.Success, $"Starting {name}: {started.Message}");
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+    }
+
+    /// <summary>
+    /// Kills a service's process tree (a crash, not a polite stop), runs <paramref name="whileDown"/>, then
+    /// starts it again and waits until it is healthy.
+    /// </summary>
+    public async Task WithResourceKilledAsync(string name, Func<Task> whileDown)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var running = await App.ResourceNotifications.WaitForResourceAsync(name, e => e.Snapshot.State?.Text == "Running", timeout.Token);
+        var pid = Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value);
+        using (var process = Process.GetProcessById(pid))
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
         try
         {
-            using (var stopping = new CancellationTokenSource(StartTimeout))
-            {
-                var stopped = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, stopping.Token);
-                Assert.True(stopped.Success, $"Stopping {name}: {stopped.Message}");
-                await App.ResourceNotifications.WaitForResourceAsync(name,
-                    e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", stopping.Token);
-            }
-
             await whileDown();
         }
         finally
         {
-            using var starting = new CancellationTokenSource(StartTimeout);
-            await App.ResourceNotifications.WaitForResourceAsync(name,
-                e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart" or "Running", starting.Token);
-            var started = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, starting.Token);
-            Assert.True(started.Success, $"Starting {name}: {started.Message}");
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(name, starting.Token);
+            await RestartAfterCrashAsync(name);
         }
     }
 

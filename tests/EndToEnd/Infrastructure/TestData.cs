@@ -37,6 +37,18 @@ public static class TestData
             paymentToken = token,
         };
 
+    /// <summary>POST /api/bookings, with an Idempotency-Key when one is given.</summary>
+    public static Task<HttpResponseMessage> PostBookingAsync(this HttpClient api, object body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return api.SendAsync(request);
+    }
+
     public static async Task<int> AvailableAsync(HttpClient api, string checkIn, string checkOut,
         string hotelId = Lisbon, string roomTypeId = LisbonDouble, int guests = 1)
     {

@@ -14,7 +14,8 @@ namespace HotelBooking.Services.IntegrationTests.Infrastructure;
 public sealed class ServiceHost<TService>(
     string connectionName,
     IReadOnlyDictionary<string, string?>? settings = null,
-    Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<TService>
+    Action<IServiceCollection>? configureServices = null,
+    string environment = "Development") : WebApplicationFactory<TService>
     where TService : class
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("hotelbooking-tests-").FullName;
@@ -29,7 +30,7 @@ public sealed class ServiceHost<TService>(
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         builder.UseSetting($"ConnectionStrings:{connectionName}", $"Data Source={DatabasePath}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

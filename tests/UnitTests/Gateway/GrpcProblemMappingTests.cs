@@ -16,6 +16,7 @@ public sealed class GrpcProblemMappingTests
     [InlineData(StatusCode.NotFound, null, 404)]
     [InlineData(StatusCode.FailedPrecondition, ErrorReasons.RoomsUnavailable, 409)]
     [InlineData(StatusCode.FailedPrecondition, ErrorReasons.BookingNotCancellable, 409)]
+    [InlineData(StatusCode.FailedPrecondition, ErrorReasons.BookingFailed, 409)]
     [InlineData(StatusCode.Aborted, ErrorReasons.RequestInProgress, 409)]
     [InlineData(StatusCode.AlreadyExists, null, 409)]
     [InlineData(StatusCode.FailedPrecondition, ErrorReasons.IdempotencyKeyReused, 422)]

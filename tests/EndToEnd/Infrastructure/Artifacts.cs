@@ -1,0 +1,18 @@
+namespace HotelBooking.EndToEnd.Infrastructure;
+
+/// <summary>Figures a test measured, written to <c>artifacts/</c> at the repository root for the README and CI logs.</summary>
+public static class Artifacts
+{
+    public static void Write(string fileName, string content)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "HotelBooking.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        var folder = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "artifacts");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, fileName), content);
+    }
+}

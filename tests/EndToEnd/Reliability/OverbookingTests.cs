@@ -1,0 +1,38 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using HotelBooking.EndToEnd.Infrastructure;
+using static HotelBooking.EndToEnd.Infrastructure.TestData;
+
+namespace HotelBooking.EndToEnd.Reliability;
+
+[Collection(SystemCollection.Name)]
+public sealed class OverbookingTests(SystemFixture system)
+{
+    private const string Loft = "spree-loft-loft"; // 5 rooms a night
+
+    [Fact]
+    public async Task CreateBooking_FiveTimesMoreConcurrentCallersThanRooms_ExactlyTheFreeRoomsSold()
+    {
+        var (checkIn, checkOut) = UniqueStay(nights: 2);
+        var free = await AvailableAsync(system.Api, checkIn, checkOut, Berlin, Loft);
+        Assert.Equal(5, free);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5 * free).Select(_ =>
+            system.Api.PostAsJsonAsync("/api/bookings", BookingBody(checkIn, checkOut, hotelId: Berlin, roomTypeId: Loft))));
+
+        var created = responses.Where(r => r.StatusCode == HttpStatusCode.Created).ToList();
+        Assert.Equal(free, created.Count);
+        Assert.All(responses.Except(created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Equal(0, await AvailableAsync(system.Api, checkIn, checkOut, Berlin, Loft));
+
+        var bookings = await Task.WhenAll(created.Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.All(bookings, b => Assert.Equal("Confirmed", b.GetProperty("status").GetString()));
+        using var payments = system.OpenDatabase("payment-db");
+        var keys = string.Join(',', bookings.Select(b => $"'booking:{b.GetProperty("id").GetString()}'"));
+        Assert.Equal(free, Invariants.Scalar(payments, $"SELECT COUNT(*) FROM Payments WHERE Status = 'Captured' AND IdempotencyKey IN ({keys})"));
+        var capturedMinor = Invariants.Scalar(payments, $"SELECT SUM(AmountMinor) FROM Payments WHERE Status = 'Captured' AND IdempotencyKey IN ({keys})");
+        Assert.Equal(bookings.Sum(b => b.GetProperty("total").GetProperty("amount").GetDecimal()) * 100, capturedMinor);
+        Assert.Empty(Invariants.Check(system));
+    }
+}
