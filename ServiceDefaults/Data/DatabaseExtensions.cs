@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +29,7 @@ public static class DatabaseExtensions
             switch (provider)
             {
                 case "Sqlite":
-                    options.UseSqlite(connectionString);
+                    options.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeout.Instance);
                     break;
                 default:
                     throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use 'Sqlite'.");
@@ -74,6 +76,31 @@ public static class DatabaseExtensions
         {
             Directory.CreateDirectory(directory);
         }
+    }
+}
+
+/// <summary>
+/// Lets SQLite itself wait for the write lock (its busy handler polls every few milliseconds) instead of
+/// failing at once into Microsoft.Data.Sqlite's managed retry, which sleeps 150 ms per attempt: under
+/// concurrent sagas that sleep, not the work, was most of a booking's latency.
+/// </summary>
+internal sealed class SqliteBusyTimeout : DbConnectionInterceptor
+{
+    public static readonly SqliteBusyTimeout Instance = new();
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 10000;";
+        command.ExecuteNonQuery();
     }
 }
 
