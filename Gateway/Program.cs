@@ -1,5 +1,6 @@
 using HotelBooking.Gateway.Apis;
 using HotelBooking.Gateway.Extensions;
+using HotelBooking.Gateway.Errors;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +9,7 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
+app.UseTraceIdHeader();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using HotelBooking.ServiceDefaults.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -19,6 +20,7 @@ public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
+    private const string FaultsPath = GrpcServiceExtensions.FaultsPath;
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -45,6 +47,9 @@ public static class Extensions
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
+        // Console lines carry the trace and span ids too, not only the exported records.
+        builder.Logging.Configure(options =>
+            options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
@@ -58,9 +63,13 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation(options =>
                     // Probes are noise in a trace view.
                     options.Filter = context => !IsHealthProbe(context.Request.Path))
-                .AddGrpcClientInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddEntityFrameworkCoreInstrumentation());
+                // The gRPC client span is the parent of the server span in the other service; the HTTP
+                // span beneath it would only repeat it.
+                .AddGrpcClientInstrumentation(options => options.SuppressDownstreamInstrumentation = true)
+                .AddHttpClientInstrumentation(options =>
+                    options.FilterHttpRequestMessage = request => request.RequestUri?.AbsolutePath.StartsWith(FaultsPath) != true)
+                .AddEntityFrameworkCoreInstrumentation()
+                .AddProcessor(new GrpcSpanConventions()));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -95,5 +104,5 @@ public static class Extensions
 
     private static bool IsHealthProbe(PathString path) =>
         path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath)
-        || path.StartsWithSegments("/grpc.health.v1.Health");
+        || path.StartsWithSegments("/grpc.health.v1.Health") || path.StartsWithSegments(FaultsPath);
 }

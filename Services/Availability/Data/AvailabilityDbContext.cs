@@ -47,6 +47,7 @@ public sealed class AvailabilityDbContext(DbContextOptions<AvailabilityDbContext
             hold.Property(h => h.Currency).HasMaxLength(3);
             hold.Property(h => h.Status).HasConversion<string>().HasMaxLength(16);
             hold.Ignore(h => h.Stay);
+            hold.Property(h => h.TraceParent).HasMaxLength(55);
         });
     }
 }

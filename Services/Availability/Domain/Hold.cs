@@ -27,6 +27,8 @@ public sealed class Hold
     public required HoldStatus Status { get; set; }
     public required DateTime CreatedAt { get; init; }
     public required DateTime ExpiresAt { get; init; }
+    /// <summary>The W3C traceparent of the request that created it; its expiry links back to it.</summary>
+    public string? TraceParent { get; init; }
 
     public Stay Stay => new(CheckIn, CheckOut);
 

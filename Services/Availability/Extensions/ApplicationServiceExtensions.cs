@@ -16,6 +16,7 @@ internal static class ApplicationServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddScoped<HoldLedger>();
+        builder.Services.AddSingleton<AvailabilityTelemetry>();
         builder.Services.AddHostedService<HoldExpiryWorker>();
         return builder;
     }

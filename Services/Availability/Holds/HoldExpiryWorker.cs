@@ -7,6 +7,7 @@ public sealed class HoldExpiryWorker(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<HoldOptions> options,
+    AvailabilityTelemetry telemetry,
     ILogger<HoldExpiryWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,7 +18,9 @@ public sealed class HoldExpiryWorker(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var expired = await scope.ServiceProvider.GetRequiredService<HoldLedger>().SweepExpiredAsync(stoppingToken);
+                var ledger = scope.ServiceProvider.GetRequiredService<HoldLedger>();
+                var expired = await ledger.SweepExpiredAsync(stoppingToken);
+                telemetry.ActiveHoldsCounted(await ledger.CountActiveAsync(stoppingToken));
                 if (expired > 0)
                 {
                     HoldLog.Expired(logger, expired);

@@ -1,5 +1,6 @@
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Domain;
+using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -54,11 +55,18 @@ public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOpt
             Status = HoldStatus.Active,
             CreatedAt = now,
             ExpiresAt = now + options.Value.Lifetime,
+            TraceParent = TraceLinks.CurrentTraceParent(),
         };
         db.Holds.Add(hold);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return hold;
+    }
+
+    public Task<int> CountActiveAsync(CancellationToken cancellationToken)
+    {
+        var now = UtcNow;
+        return db.Holds.CountAsync(h => h.Status == HoldStatus.Active && h.ExpiresAt > now, cancellationToken);
     }
 
     public Task<Hold?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken) =>
@@ -191,6 +199,8 @@ public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOpt
 
     private async Task<bool> ExpireAsync(Hold hold, CancellationToken cancellationToken)
     {
+        using var trace = AvailabilityTelemetry.Source.StartLinkedRoot("hold expire", hold.TraceParent,
+            ("hotelbooking.hold.id", hold.Id), ("hotelbooking.hold.rooms", hold.Rooms));
         if (!await TransitionAsync(hold, HoldStatus.Active, HoldStatus.Expired, cancellationToken))
         {
             return false;

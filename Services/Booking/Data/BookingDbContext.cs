@@ -28,6 +28,7 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
             booking.Property(b => b.HoldId).HasMaxLength(40);
             booking.Property(b => b.PaymentId).HasMaxLength(40);
             booking.Property(b => b.FailureReason).HasMaxLength(200);
+            booking.Property(b => b.TraceParent).HasMaxLength(55);
         });
     }
 }

@@ -35,6 +35,8 @@ public sealed class Booking
     public required int Guests { get; init; }
     public required string GuestName { get; init; }
     public required string GuestEmail { get; init; }
+    /// <summary>The W3C traceparent of the request that created it; recovery links its own trace to it.</summary>
+    public string? TraceParent { get; init; }
     public long TotalMinor { get; private set; }
     public string Currency { get; private set; } = "";
     public BookingStatus Status { get; private set; } = BookingStatus.Pending;

@@ -13,6 +13,7 @@ internal static class ApplicationServiceExtensions
         builder.AddServiceDatabase<BookingDbContext>("booking-db");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<BookingSaga>();
+        builder.Services.AddSingleton<BookingTelemetry>();
         builder.Services.AddOptions<SagaOptions>()
             .BindConfiguration(SagaOptions.Section)
             .ValidateDataAnnotations()

@@ -9,6 +9,7 @@ using HotelBooking.Bookings.Saga;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
 using HotelBooking.ServiceDefaults.Grpc;
+using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Proto = HotelBooking.Contracts.Booking.V1;
 
@@ -39,6 +40,7 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
             Guests = request.Guests,
             GuestName = request.Guest.Name.Trim(),
             GuestEmail = request.Guest.Email.Trim(),
+            TraceParent = TraceLinks.CurrentTraceParent(),
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
 

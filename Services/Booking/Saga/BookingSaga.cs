@@ -21,6 +21,7 @@ public sealed class BookingSaga(
     AvailabilityProto.AvailabilityService.AvailabilityServiceClient availability,
     PaymentProto.PaymentService.PaymentServiceClient payments,
     FaultInjector faults,
+    BookingTelemetry telemetry,
     TimeProvider time,
     ILogger<BookingSaga> logger)
 {
@@ -156,6 +157,7 @@ public sealed class BookingSaga(
 
         booking.Confirmed(UtcNow);
         await db.SaveChangesAsync(cancellationToken);
+        telemetry.Settled(booking, UtcNow);
         BookingLog.Confirmed(logger, booking.Id, booking.TotalMinor, booking.Currency);
     }
 
@@ -224,6 +226,7 @@ public sealed class BookingSaga(
 
             booking.Released(UtcNow);
             await db.SaveChangesAsync(cancellationToken);
+            telemetry.Settled(booking, UtcNow);
         }
     }
 

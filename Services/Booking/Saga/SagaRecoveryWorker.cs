@@ -1,6 +1,7 @@
 using Grpc.Core;
 using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Domain;
+using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -68,6 +69,8 @@ public sealed class SagaRecoveryWorker(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
         var booking = await db.Bookings.FirstAsync(b => b.Id == bookingId, cancellationToken);
+        using var trace = BookingTelemetry.Source.StartLinkedRoot("booking recover", booking.TraceParent,
+            ("hotelbooking.booking.id", booking.Id), ("hotelbooking.booking.step", booking.Step.ToString()));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ResumeTimeout);
 
@@ -91,6 +94,7 @@ public sealed class SagaRecoveryWorker(
             return false;
         }
 
+        trace.Activity?.SetTag("hotelbooking.booking.status", booking.Status.ToString());
         return booking.IsSettled;
     }
 }

@@ -11,6 +11,7 @@ internal static class ApplicationServiceExtensions
         builder.AddServiceDatabase<PaymentDbContext>("payment-db");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SimulatedCardNetwork>();
+        builder.Services.AddSingleton<PaymentTelemetry>();
         return builder;
     }
 }

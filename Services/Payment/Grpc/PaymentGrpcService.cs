@@ -15,6 +15,7 @@ namespace HotelBooking.Payments.Grpc;
 public sealed class PaymentGrpcService(
     PaymentDbContext db,
     SimulatedCardNetwork cardNetwork,
+    PaymentTelemetry telemetry,
     TimeProvider time,
     ILogger<PaymentGrpcService> logger) : Proto.PaymentService.PaymentServiceBase
 {
@@ -31,6 +32,7 @@ public sealed class PaymentGrpcService(
         var authorization = cardNetwork.Authorize(request.PaymentToken);
         if (authorization.Outcome == AuthorizationOutcome.InvalidToken)
         {
+            telemetry.Recorded("invalid_token");
             RpcErrors.InvalidArgument("payment_token", "The payment token is not a known test token; use tok_visa or tok_chargeDeclined.");
         }
 
@@ -65,6 +67,9 @@ public sealed class PaymentGrpcService(
             payment = EnsureSameRequest(winner, fingerprint);
         }
 
+        telemetry.Recorded(payment.Status.ToString().ToLowerInvariant());
+        // A decline is an outcome, not a failed call: the span says which, its status stays OK.
+        System.Diagnostics.Activity.Current?.SetTag("hotelbooking.payment.outcome", payment.Status.ToString().ToLowerInvariant());
         PaymentLog.Charged(logger, payment.Id, payment.Status, payment.AmountMinor, payment.Currency);
         return new() { Payment = MapToProto(payment) };
     }
@@ -78,6 +83,7 @@ public sealed class PaymentGrpcService(
         }
 
         await db.SaveChangesAsync(context.CancellationToken);
+        telemetry.Recorded("refunded");
         PaymentLog.Refunded(logger, payment.Id);
         return new() { Payment = MapToProto(payment) };
     }

@@ -6,6 +6,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Grpc.Net.Client;
+using HotelBooking.EndToEnd.Telemetry;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,9 @@ public sealed class SystemFixture : IAsyncLifetime
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hotelbooking-e2e-").FullName;
 
     public DistributedApplication App { get; private set; } = null!;
+
+    /// <summary>Where every service's traces, logs and metrics go during the run.</summary>
+    public OtlpReceiver Telemetry { get; private set; } = null!;
 
     /// <summary>The public REST API (port 5080).</summary>
     public HttpClient Api { get; private set; } = null!;
@@ -66,8 +70,22 @@ public sealed class SystemFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
+        Telemetry = await OtlpReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"HotelBooking:DataDirectory={_dataDirectory}"]);
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment(context =>
+            {
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint.ToString().TrimEnd('/');
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+                context.EnvironmentVariables["OTEL_TRACES_SAMPLER"] = "always_on";
+                context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+                context.EnvironmentVariables["OTEL_BLRP_SCHEDULE_DELAY"] = "200";
+                context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+            });
+        }
+
         App = await builder.BuildAsync();
 
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -121,6 +139,11 @@ public sealed class SystemFixture : IAsyncLifetime
         if (App is not null)
         {
             await App.DisposeAsync();
+        }
+
+        if (Telemetry is not null)
+        {
+            await Telemetry.DisposeAsync();
         }
 
         try

@@ -37,7 +37,11 @@ public sealed class FaultToleranceTests(SystemFixture system)
         var key = Guid.NewGuid().ToString();
         await system.SetFaultsAsync("booking", new { crashAt = "after-charge" });
 
-        var during = await system.Api.PostBookingAsync(BookingBody(checkIn, checkOut), key);
+        var originalTrace = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(BookingBody(checkIn, checkOut)) };
+        request.Headers.Add("Idempotency-Key", key);
+        request.Headers.Add("traceparent", $"00-{originalTrace}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}-01");
+        var during = await system.Api.SendAsync(request);
         Assert.True(during.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout,
             $"While the booking service was dying: {(int)during.StatusCode}");
 
@@ -61,6 +65,14 @@ public sealed class FaultToleranceTests(SystemFixture system)
         }
 
         Assert.Contains(status, new[] { "Confirmed", "Failed" });
+        // Recovery ran in a trace of its own, linked to the booking's original one.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!system.Telemetry.Spans.Any(s => s.Name == "booking recover" && s.LinkedTraceIds.Contains(originalTrace) && s.TraceId != originalTrace))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No recovery span linked to the booking's trace.");
+            await Task.Delay(250);
+        }
+
         Assert.Empty(Invariants.Check(system));
         var replay = await system.Api.PostBookingAsync(BookingBody(checkIn, checkOut), key);
         Assert.Equal(status == "Confirmed" ? HttpStatusCode.Created : HttpStatusCode.Conflict, replay.StatusCode);

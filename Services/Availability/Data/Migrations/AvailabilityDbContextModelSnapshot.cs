@@ -66,6 +66,10 @@ namespace HotelBooking.Availability.Data.Migrations
                     b.Property<long>("TotalMinor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("RequestId")

@@ -95,6 +95,10 @@ namespace HotelBooking.Bookings.Data.Migrations
                     b.Property<long>("TotalMinor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
