@@ -16,9 +16,19 @@ app.UseStatusCodePages();
 app.UseSwagger();
 app.UseSwaggerUI();
 
+app.UseWebSockets();
+
 app.MapDefaultEndpoints();
 app.MapHotelsApi();
+app.MapAvailabilityStreamApi();
 app.MapBookingsApi();
+app.MapQuotesSocketApi();
+if (app.Environment.IsDevelopment())
+{
+    // Until admin authentication exists, the admin API is for the AppHost's Development environment only.
+    app.MapInventoryAdminApi();
+}
+
 app.MapReverseProxy();
 
 app.Run();

@@ -79,13 +79,25 @@ public static class HotelsApi
         response.CheckIn.ToDateOnly()!.Value,
         response.CheckOut.ToDateOnly()!.Value,
         response.Guests,
-        response.Rooms.Select(r => new RoomAvailabilityDto(r.RoomTypeId, r.Name, r.Capacity, r.Available, MoneyDto.From(r.TotalPrice))).ToArray());
+        response.Rooms.Select(RoomAvailabilityDto.From).ToArray());
 }
 
 public sealed record HotelDto(string Id, string Name, string City, RoomTypeDto[] RoomTypes);
 
 public sealed record RoomTypeDto(string Id, string Name, int Capacity, MoneyDto NightlyRate);
 
-public sealed record AvailabilityDto(string HotelId, DateOnly CheckIn, DateOnly CheckOut, int Guests, RoomAvailabilityDto[] Rooms);
+public sealed record AvailabilityDto(string HotelId, DateOnly CheckIn, DateOnly CheckOut, int Guests, RoomAvailabilityDto[] Rooms)
+{
+    public static AvailabilityDto From(Proto.StayAvailability availability) => new(
+        availability.HotelId,
+        availability.CheckIn.ToDateOnly()!.Value,
+        availability.CheckOut.ToDateOnly()!.Value,
+        availability.Guests,
+        availability.Rooms.Select(RoomAvailabilityDto.From).ToArray());
+}
 
-public sealed record RoomAvailabilityDto(string RoomTypeId, string Name, int Capacity, int Available, MoneyDto TotalPrice);
+public sealed record RoomAvailabilityDto(string RoomTypeId, string Name, int Capacity, int Available, MoneyDto TotalPrice)
+{
+    public static RoomAvailabilityDto From(Proto.RoomAvailability room) =>
+        new(room.RoomTypeId, room.Name, room.Capacity, room.Available, MoneyDto.From(room.TotalPrice));
+}

@@ -1,6 +1,7 @@
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Extensions;
 using HotelBooking.Availability.Grpc;
+using Grpc.AspNetCore.Web;
 using HotelBooking.ServiceDefaults.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,8 +15,12 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync<AvailabilityDbContext>(
     (db, services) => SeedData.SeedAsync(db, services.GetRequiredService<TimeProvider>()));
 
+// gRPC-Web, so browsers can call the read methods through the gateway's YARP routes.
+app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+
 app.MapDefaultEndpoints();
 app.MapGrpcService<AvailabilityGrpcService>();
 app.MapGrpcServiceDefaults();
+app.MapStreamDiagnostics();
 
 app.Run();

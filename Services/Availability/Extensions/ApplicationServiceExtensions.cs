@@ -1,5 +1,7 @@
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Holds;
+using HotelBooking.Availability.Quotes;
+using HotelBooking.Availability.Streaming;
 using HotelBooking.ServiceDefaults.Data;
 
 namespace HotelBooking.Availability.Extensions;
@@ -17,6 +19,16 @@ internal static class ApplicationServiceExtensions
             .ValidateOnStart();
         builder.Services.AddScoped<HoldLedger>();
         builder.Services.AddSingleton<AvailabilityTelemetry>();
+        builder.Services.AddScoped<StayQuoter>();
+
+        builder.Services.AddOptions<StreamingOptions>()
+            .BindConfiguration(StreamingOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<AvailabilityChanges>();
+        builder.Services.AddSingleton<StreamTracker>();
+        builder.Services.AddScoped<AvailabilityStreams>();
+        builder.Services.AddScoped<InventoryImporter>();
         builder.Services.AddHostedService<HoldExpiryWorker>();
         return builder;
     }

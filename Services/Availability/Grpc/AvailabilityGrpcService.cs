@@ -3,6 +3,8 @@ using Grpc.Core;
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Domain;
 using HotelBooking.Availability.Holds;
+using HotelBooking.Availability.Quotes;
+using HotelBooking.Availability.Streaming;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
 using HotelBooking.ServiceDefaults.Grpc;
@@ -14,13 +16,13 @@ namespace HotelBooking.Availability.Grpc;
 public sealed class AvailabilityGrpcService(
     AvailabilityDbContext db,
     HoldLedger holds,
+    StayQuoter quoter,
+    AvailabilityStreams streams,
+    InventoryImporter importer,
+    AvailabilityChanges changes,
     TimeProvider time,
     ILogger<AvailabilityGrpcService> logger) : Proto.AvailabilityService.AvailabilityServiceBase
 {
-    private const int MaxGuests = 20;
-
-    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-
     public override async Task<Proto.ListHotelsResponse> ListHotels(Proto.ListHotelsRequest request, ServerCallContext context)
     {
         var query = db.Hotels.AsNoTracking().Include(h => h.RoomTypes).AsQueryable();
@@ -35,43 +37,34 @@ public sealed class AvailabilityGrpcService(
     }
 
     public override async Task<Proto.GetHotelResponse> GetHotel(Proto.GetHotelRequest request, ServerCallContext context) =>
-        new() { Hotel = MapToProto(await FindHotelAsync(request.HotelId, context.CancellationToken)) };
+        new() { Hotel = MapToProto(await quoter.FindHotelAsync(request.HotelId, context.CancellationToken)) };
 
     public override async Task<Proto.GetAvailabilityResponse> GetAvailability(Proto.GetAvailabilityRequest request, ServerCallContext context)
     {
-        var stay = ValidateStay(request.CheckIn, request.CheckOut, request.Guests);
-        var hotel = await FindHotelAsync(request.HotelId, context.CancellationToken);
-        var fitting = hotel.RoomTypes.Where(r => r.Capacity >= request.Guests).OrderBy(r => r.NightlyRateMinor).ToList();
-        var fittingIds = fitting.Select(r => r.Id).ToList();
-
-        var nights = await db.Inventory.AsNoTracking()
-            .Where(n => fittingIds.Contains(n.RoomTypeId) && n.Date >= stay.CheckIn && n.Date < stay.CheckOut)
-            .ToListAsync(context.CancellationToken);
-        var released = await holds.ExpiredUnsweptAsync(hotel.Id, stay, context.CancellationToken);
-        var nightsByRoomType = nights.ToLookup(n => n.RoomTypeId);
-
-        var response = new Proto.GetAvailabilityResponse
+        var stay = quoter.Validate(request.CheckIn, request.CheckOut, request.Guests);
+        var hotel = await quoter.FindHotelAsync(request.HotelId, context.CancellationToken);
+        var quote = await quoter.QuoteAsync(hotel, stay, request.Guests, context.CancellationToken);
+        return new()
         {
-            HotelId = hotel.Id,
+            HotelId = quote.HotelId,
             CheckIn = request.CheckIn,
             CheckOut = request.CheckOut,
-            Guests = request.Guests,
+            Guests = quote.Guests,
+            Rooms = { quote.Rooms },
         };
-        foreach (var roomType in fitting)
-        {
-            var quote = StayQuote.For(stay, nightsByRoomType[roomType.Id].ToList(), rooms: 1, released.GetValueOrDefault(roomType.Id));
-            response.Rooms.Add(new Proto.RoomAvailability
-            {
-                RoomTypeId = roomType.Id,
-                Name = roomType.Name,
-                Capacity = roomType.Capacity,
-                Available = quote.Available,
-                TotalPrice = Money.FromMinor(quote.TotalMinor, hotel.Currency),
-            });
-        }
-
-        return response;
     }
+
+    public override Task WatchAvailability(Proto.WatchAvailabilityRequest request,
+        IServerStreamWriter<Proto.WatchAvailabilityResponse> responseStream, ServerCallContext context) =>
+        streams.WatchAsync(request, responseStream, context.CancellationToken);
+
+    public override Task StreamQuotes(IAsyncStreamReader<Proto.StreamQuotesRequest> requestStream,
+        IServerStreamWriter<Proto.StreamQuotesResponse> responseStream, ServerCallContext context) =>
+        streams.QuoteAsync(requestStream, responseStream, context.CancellationToken);
+
+    public override Task<Proto.ImportInventoryResponse> ImportInventory(
+        IAsyncStreamReader<Proto.ImportInventoryRequest> requestStream, ServerCallContext context) =>
+        importer.ImportAsync(requestStream, context.CancellationToken);
 
     public override async Task<Proto.CreateHoldResponse> CreateHold(Proto.CreateHoldRequest request, ServerCallContext context)
     {
@@ -85,13 +78,13 @@ public sealed class AvailabilityGrpcService(
             RpcErrors.InvalidArgument("rooms", "A hold takes 1 to 10 rooms.");
         }
 
-        var stay = ValidateStay(request.CheckIn, request.CheckOut, request.Guests);
+        var stay = quoter.Validate(request.CheckIn, request.CheckOut, request.Guests);
         if (await holds.FindByRequestIdAsync(request.RequestId, context.CancellationToken) is { } existing)
         {
             return new() { Hold = MapToProto(EnsureSameHold(existing, request, stay)) };
         }
 
-        var hotel = await FindHotelAsync(request.HotelId, context.CancellationToken);
+        var hotel = await quoter.FindHotelAsync(request.HotelId, context.CancellationToken);
         var roomType = hotel.RoomTypes.FirstOrDefault(r => r.Id == request.RoomTypeId);
         if (roomType is null)
         {
@@ -120,6 +113,7 @@ public sealed class AvailabilityGrpcService(
                 $"Not enough {roomType.Name} rooms are free for every night from {stay.CheckIn:yyyy-MM-dd} to {stay.CheckOut:yyyy-MM-dd}.");
         }
 
+        changes.Publish(new(hold.HotelId, hold.CheckIn, hold.CheckOut));
         AvailabilityLog.HoldCreated(logger, hold.Id, hold.RoomTypeId, hold.Rooms, hold.Stay.Nights);
         return new() { Hold = MapToProto(hold) };
     }
@@ -145,36 +139,9 @@ public sealed class AvailabilityGrpcService(
         }
 
         var result = await holds.ReleaseAsync(holdId, context.CancellationToken);
-        return new() { Hold = MapToProto(EnsureDone(result, holdId)) };
-    }
-
-    private Stay ValidateStay(Google.Type.Date? checkIn, Google.Type.Date? checkOut, int guests)
-    {
-        var errors = new FieldErrors();
-        foreach (var (field, message) in Stay.Problems(checkIn.ToDateOnly(), checkOut.ToDateOnly(), Today))
-        {
-            errors.Add(field, message);
-        }
-
-        if (guests is < 1 or > MaxGuests)
-        {
-            errors.Add("guests", $"Guests must be between 1 and {MaxGuests}.");
-        }
-
-        errors.ThrowIfAny();
-        return new Stay(checkIn.ToDateOnly()!.Value, checkOut.ToDateOnly()!.Value);
-    }
-
-    private async Task<Hotel> FindHotelAsync(string hotelId, CancellationToken cancellationToken)
-    {
-        var hotel = await db.Hotels.AsNoTracking().Include(h => h.RoomTypes)
-            .FirstOrDefaultAsync(h => h.Id == hotelId, cancellationToken);
-        if (hotel is null)
-        {
-            RpcErrors.NotFound($"Hotel '{hotelId}' was not found.");
-        }
-
-        return hotel;
+        var released = EnsureDone(result, holdId);
+        changes.Publish(new(released.HotelId, released.CheckIn, released.CheckOut));
+        return new() { Hold = MapToProto(released) };
     }
 
     private static Hold EnsureSameHold(Hold existing, Proto.CreateHoldRequest request, Stay stay)

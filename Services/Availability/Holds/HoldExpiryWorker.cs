@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 
+using HotelBooking.Availability.Streaming;
+
 namespace HotelBooking.Availability.Holds;
 
 /// <summary>Frees the rooms of holds nobody confirmed or released in time.</summary>
@@ -8,6 +10,7 @@ public sealed class HoldExpiryWorker(
     TimeProvider time,
     IOptions<HoldOptions> options,
     AvailabilityTelemetry telemetry,
+    AvailabilityChanges changes,
     ILogger<HoldExpiryWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -23,6 +26,8 @@ public sealed class HoldExpiryWorker(
                 telemetry.ActiveHoldsCounted(await ledger.CountActiveAsync(stoppingToken));
                 if (expired > 0)
                 {
+                    // Which hotels is not tracked here: every stream re-checks, and only sends what changed.
+                    changes.Publish(new(null, DateOnly.MinValue, DateOnly.MaxValue));
                     HoldLog.Expired(logger, expired);
                 }
             }

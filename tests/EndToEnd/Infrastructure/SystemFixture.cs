@@ -54,6 +54,43 @@ public sealed class SystemFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Open gRPC streams per method in the availability service (its /_diagnostics/streams endpoint).</summary>
+    public async Task<int> OpenStreamsAsync()
+    {
+        var open = await ServiceClient.GetFromJsonAsync<Dictionary<string, int>>(new Uri(App.GetEndpoint("availability", "http"), "/_diagnostics/streams"));
+        return open!.Values.Sum();
+    }
+
+    /// <summary>The resident memory of a service's process tree, from /proc (Linux).</summary>
+    public async Task<long> ResidentBytesAsync(string name)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var running = await App.ResourceNotifications.WaitForResourceAsync(name, e => e.Snapshot.State?.Text == "Running", timeout.Token);
+        var pid = Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value);
+        return ProcessTree(pid).Sum(p =>
+        {
+            var line = File.ReadLines($"/proc/{p}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        });
+    }
+
+    private static IEnumerable<int> ProcessTree(int pid) =>
+        Directory.EnumerateDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var n) ? n : -1).Where(n => n > 0)
+            .Where(child => File.Exists($"/proc/{child}/stat") && ParentOf(child) == pid).SelectMany(ProcessTree).Prepend(pid);
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+
     /// <summary>How many faults a service has injected so far.</summary>
     public async Task<long> InjectedFailuresAsync(string service)
     {

@@ -1,0 +1,169 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Grpc.Core;
+using HotelBooking.Contracts;
+using Microsoft.Extensions.Options;
+using Proto = HotelBooking.Contracts.Availability.V1;
+
+namespace HotelBooking.Gateway.Apis;
+
+/// <summary>
+/// The browser's face of StreamQuotes (bidirectional streaming): a WebSocket carrying JSON both ways.
+/// The page sends criteria <c>{hotelId, checkIn, checkOut, guests}</c>; it receives
+/// <c>{type: "quote", pushed, availability}</c> or <c>{type: "error", message}</c>. Closing either side closes the other.
+/// </summary>
+public static class QuotesSocketApi
+{
+    private const int MaxMessageBytes = 16 * 1024;
+
+    public static IEndpointRouteBuilder MapQuotesSocketApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/quotes/ws", HandleAsync)
+            .WithTags("Quotes")
+            .WithName("QuotesWebSocket")
+            .WithSummary("WebSocket: send search criteria as JSON, receive quotes for each, and fresh quotes when availability changes.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        return app;
+    }
+
+    public static async Task<IResult> HandleAsync(HttpContext http, Proto.AvailabilityService.AvailabilityServiceClient availability,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            return TypedResults.Problem("Connect with a WebSocket client.", statusCode: StatusCodes.Status400BadRequest,
+                title: "A WebSocket upgrade is required.");
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        using var call = availability.StreamQuotes(cancellationToken: cancellationToken);
+        var options = json.Value.SerializerOptions;
+        var sending = new SemaphoreSlim(1, 1);
+
+        async Task SendAsync(object message)
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(message, options);
+            await sending.WaitAsync(cancellationToken);
+            try
+            {
+                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            }
+            finally
+            {
+                sending.Release();
+            }
+        }
+
+        var toBrowser = Task.Run(async () =>
+        {
+            await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
+            {
+                await SendAsync(response.ResultCase == Proto.StreamQuotesResponse.ResultOneofCase.Quote
+                    ? new { type = "quote", pushed = response.Pushed, availability = AvailabilityDto.From(response.Quote) }
+                    : new { type = "error", message = response.Error });
+            }
+        }, cancellationToken);
+
+        try
+        {
+            var buffer = new byte[MaxMessageBytes];
+            while (await ReceiveAsync(socket, buffer, cancellationToken) is { } message)
+            {
+                if (message.Error is not null)
+                {
+                    await SendAsync(new { type = "error", message = message.Error });
+                    continue;
+                }
+
+                if (ParseCriteria(message.Text!, options) is { Request: { } request })
+                {
+                    await call.RequestStream.WriteAsync(request, cancellationToken);
+                }
+                else
+                {
+                    await SendAsync(new { type = "error", message = ParseCriteria(message.Text!, options).Error });
+                }
+            }
+
+            // The browser closed: close the gRPC side, let the last quotes drain, then close the socket.
+            await call.RequestStream.CompleteAsync();
+            await toBrowser;
+            if (socket.State == WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is RpcException or WebSocketException or OperationCanceledException)
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived && !cancellationToken.IsCancellationRequested)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.InternalServerError, "quotes unavailable", CancellationToken.None);
+            }
+        }
+
+        return TypedResults.Empty;
+    }
+
+    private static (Proto.StreamQuotesRequest? Request, string Error) ParseCriteria(string text, JsonSerializerOptions options)
+    {
+        QuoteCriteria? criteria;
+        try
+        {
+            criteria = JsonSerializer.Deserialize<QuoteCriteria>(text, options);
+        }
+        catch (JsonException)
+        {
+            return (null, "The message is not valid JSON; send {\"hotelId\", \"checkIn\", \"checkOut\", \"guests\"}.");
+        }
+
+        var parsing = new RequestParsing();
+        var request = new Proto.StreamQuotesRequest
+        {
+            HotelId = parsing.Required("hotelId", criteria?.HotelId),
+            CheckIn = parsing.Date("checkIn", criteria?.CheckIn).ToProtoDate(),
+            CheckOut = parsing.Date("checkOut", criteria?.CheckOut).ToProtoDate(),
+            Guests = parsing.Required("guests", criteria?.Guests),
+        };
+        return parsing.HasErrors
+            ? (null, string.Join(" ", parsing.Errors.SelectMany(e => e.Value)))
+            : (request, "");
+    }
+
+    /// <summary>One whole text message, an error for one that is too large or binary, or null when the socket closes.</summary>
+    private static async Task<(string? Text, string? Error)?> ReceiveAsync(WebSocket socket, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer.AsMemory(Math.Min(length, buffer.Length - 1)), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+
+            length += result.Count;
+            if (!result.EndOfMessage)
+            {
+                if (length >= buffer.Length - 1)
+                {
+                    length = buffer.Length - 1; // keep reading to the end of the message, discarding it
+                }
+
+                continue;
+            }
+
+            if (result.MessageType != WebSocketMessageType.Text)
+            {
+                return (null, "Send criteria as a JSON text message.");
+            }
+
+            return length >= buffer.Length - 1
+                ? (null, $"Messages are limited to {MaxMessageBytes / 1024} KiB.")
+                : (Encoding.UTF8.GetString(buffer, 0, length), null);
+        }
+    }
+}
+
+/// <summary>Search criteria sent on the quotes WebSocket: the availability query's own names.</summary>
+public sealed record QuoteCriteria(string? HotelId, string? CheckIn, string? CheckOut, int? Guests);

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace HotelBooking.Availability.Streaming;
+
+/// <summary>Something changed for a hotel's nights in [From, To); a null hotel means "any hotel".</summary>
+public readonly record struct AvailabilityChange(string? HotelId, DateOnly From, DateOnly To)
+{
+    public bool Affects(string hotelId, DateOnly checkIn, DateOnly checkOut) =>
+        (HotelId is null || HotelId == hotelId) && From < checkOut && To > checkIn;
+}
+
+/// <summary>
+/// Tells open streams that availability changed, so they re-quote at once instead of polling.
+/// In-process: with several instances, each stream also re-checks on a timer (see <see cref="StreamingOptions"/>).
+/// A subscriber's channel holds one pending signal: a burst of changes costs one re-quote, not one per change.
+/// </summary>
+public sealed class AvailabilityChanges
+{
+    private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
+
+    public void Publish(AvailabilityChange change)
+    {
+        foreach (var subscription in _subscriptions.Keys)
+        {
+            subscription.Offer(change);
+        }
+    }
+
+    public Subscription Subscribe()
+    {
+        var subscription = new Subscription(this);
+        _subscriptions.TryAdd(subscription, 0);
+        return subscription;
+    }
+
+    public sealed class Subscription(AvailabilityChanges owner) : IDisposable
+    {
+        private readonly Channel<AvailabilityChange> _signals = Channel.CreateBounded<AvailabilityChange>(
+            new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+        public ChannelReader<AvailabilityChange> Changes => _signals.Reader;
+
+        internal void Offer(AvailabilityChange change) => _signals.Writer.TryWrite(change);
+
+        public void Dispose() => owner._subscriptions.TryRemove(this, out _);
+    }
+}
