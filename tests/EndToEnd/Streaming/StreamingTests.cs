@@ -202,7 +202,7 @@ public sealed class StreamingTests(SystemFixture system)
         return (body.ToString(), lines - rejected, rejected, expected);
     }
 
-    private async Task<ClientWebSocket> ConnectQuotesAsync()
+    internal async Task<ClientWebSocket> ConnectQuotesAsync()
     {
         var socket = new ClientWebSocket();
         var uri = new UriBuilder(system.Api.BaseAddress!) { Scheme = "ws", Path = "/api/quotes/ws" }.Uri;
@@ -210,11 +210,11 @@ public sealed class StreamingTests(SystemFixture system)
         return socket;
     }
 
-    private static Task SendAsync(ClientWebSocket socket, object message) =>
+    internal static Task SendAsync(ClientWebSocket socket, object message) =>
         socket.SendAsync(message is string text ? Encoding.UTF8.GetBytes(text) : JsonSerializer.SerializeToUtf8Bytes(message),
             WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
-    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
+    internal static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var buffer = new byte[64 * 1024];
