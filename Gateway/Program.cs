@@ -13,6 +13,10 @@ app.UseTraceIdHeader();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
+app.UseCors();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
 app.UseSwagger();
 app.UseSwaggerUI();
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HotelBooking.Gateway.Apis;
 using HotelBooking.Gateway.Errors;
 using HotelBooking.Gateway.Grpc;
 using Microsoft.AspNetCore.Http.Json;
@@ -37,10 +38,25 @@ internal static class GatewayServiceExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 16);
 
+        // Other browser apps may call the API from the origins configured here (none unless configured).
+        var allowedOrigins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        services.AddCors(options => options.AddDefaultPolicy(policy => policy
+            .WithOrigins(allowedOrigins)
+            .WithMethods("GET", "POST")
+            .WithHeaders("Content-Type", "Accept", BookingsApi.IdempotencyKeyHeader, "traceparent", "tracestate")
+            .WithExposedHeaders(TraceHeaders.TraceId, "Location", "Retry-After")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(options =>
         {
-            options.SwaggerDoc("v1", new() { Title = "HotelBooking public API", Version = "v1" });
+            options.SwaggerDoc("v1", new()
+            {
+                Title = "HotelBooking public API",
+                Version = "v1",
+                Description = "REST at the edge of a system of gRPC services: hotels, availability (also as Server-Sent Events), "
+                    + "bookings with idempotency keys, and RFC 9457 problem details for every error.",
+            });
             var xml = Path.Combine(AppContext.BaseDirectory, "Gateway.xml");
             if (File.Exists(xml))
             {

@@ -3,7 +3,11 @@ namespace HotelBooking.EndToEnd.Infrastructure;
 /// <summary>Figures a test measured, written to <c>artifacts/</c> at the repository root for the README and CI logs.</summary>
 public static class Artifacts
 {
-    public static void Write(string fileName, string content)
+    public static void Write(string fileName, string content) => File.WriteAllText(PathFor(fileName), content);
+
+    public static void WriteBytes(string fileName, byte[] content) => File.WriteAllBytes(PathFor(fileName), content);
+
+    private static string PathFor(string fileName)
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "HotelBooking.sln")))
@@ -13,6 +17,6 @@ public static class Artifacts
 
         var folder = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "artifacts");
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, fileName), content);
+        return Path.Combine(folder, fileName);
     }
 }

@@ -1,0 +1,237 @@
+// The HotelBooking page: plain JavaScript modules over the public REST API, no build step.
+// Everything it does, a third-party page could do too (with its origin allowed by CORS).
+
+const $ = (selector) => document.querySelector(selector);
+
+const state = { search: null, rooms: [], events: null, booking: null };
+
+// ---- Talking to the API -------------------------------------------------------------------------
+
+class ProblemError extends Error {
+  constructor(problem) {
+    super(problem.detail || problem.title || "Something went wrong.");
+    this.problem = problem;
+  }
+}
+
+async function api(path, options = {}) {
+  let response;
+  try {
+    response = await fetch(path, { headers: { Accept: "application/json", ...options.headers }, ...options });
+  } catch {
+    throw new ProblemError({ title: "Network error", detail: "The server could not be reached. Check your connection and try again." });
+  }
+  const isJson = (response.headers.get("Content-Type") || "").includes("json");
+  const body = isJson ? await response.json() : null;
+  if (!response.ok) {
+    throw new ProblemError(body ?? { title: `Error ${response.status}`, detail: `The server answered ${response.status}.` });
+  }
+  return body;
+}
+
+// ---- Showing problems: the detail in the form's message, field errors next to their fields ------
+
+function clearErrors(form, message) {
+  form.querySelectorAll(".field-error").forEach((p) => { p.textContent = ""; });
+  form.querySelectorAll("[aria-invalid]").forEach((input) => input.removeAttribute("aria-invalid"));
+  setMessage(message, "");
+}
+
+function showProblem(error, form, message) {
+  const problem = error.problem ?? { detail: error.message };
+  let shownNextToField = false;
+  for (const [field, messages] of Object.entries(problem.errors ?? {})) {
+    // Field errors can name any field on the page (a booking's dates live in the search form).
+    const slot = document.querySelector(`.field-error[data-field="${CSS.escape(field)}"]`);
+    if (slot) {
+      slot.textContent = messages.join(" ");
+      document.querySelector(`[aria-describedby="${slot.id}"]`)?.setAttribute("aria-invalid", "true");
+      shownNextToField = true;
+    }
+  }
+  const detail = shownNextToField ? "Please correct the highlighted fields." : problem.detail || problem.title;
+  setMessage(message, detail, "error");
+  if (shownNextToField) {
+    document.querySelector('[aria-invalid="true"]')?.focus();
+  }
+}
+
+function setMessage(element, text, kind = "") {
+  element.textContent = text;
+  element.className = `message ${kind}`;
+}
+
+const money = (m) => new Intl.NumberFormat(undefined, { style: "currency", currency: m.currency }).format(m.amount);
+
+// ---- Search and live availability ---------------------------------------------------------------
+
+async function loadHotels() {
+  const hotels = await api("/api/hotels");
+  const select = $("#hotel");
+  const byCity = Map.groupBy(hotels, (h) => h.city);
+  for (const [city, cityHotels] of [...byCity].sort(([a], [b]) => a.localeCompare(b))) {
+    const group = document.createElement("optgroup");
+    group.label = city;
+    for (const hotel of cityHotels) {
+      group.append(new Option(hotel.name, hotel.id));
+    }
+    select.append(group);
+  }
+}
+
+function defaultDates() {
+  const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  $("#check-in").value = day(14);
+  $("#check-out").value = day(17);
+}
+
+async function search(event) {
+  event.preventDefault();
+  const form = $("#search-form");
+  clearErrors(form, $("#search-message"));
+  const query = new URLSearchParams({ checkIn: $("#check-in").value, checkOut: $("#check-out").value, guests: $("#guests").value });
+  const hotelId = $("#hotel").value;
+  try {
+    const availability = await api(`/api/hotels/${encodeURIComponent(hotelId)}/availability?${query}`);
+    state.search = { hotelId, query };
+    renderRooms(availability);
+    watch(hotelId, query);
+  } catch (error) {
+    showProblem(error, form, $("#search-message"));
+  }
+}
+
+function renderRooms(availability) {
+  state.rooms = availability.rooms;
+  const body = $("#rooms");
+  body.replaceChildren(...availability.rooms.map((room) => {
+    const row = document.createElement("tr");
+    row.dataset.roomTypeId = room.roomTypeId;
+    const book = document.createElement("button");
+    book.type = "button";
+    book.textContent = "Choose";
+    book.disabled = room.available === 0;
+    book.setAttribute("aria-label", `Choose ${room.name}`);
+    book.addEventListener("click", () => chooseRoom(room));
+    const cells = [room.name, room.capacity, room.available, money(room.totalPrice)].map((text) => {
+      const cell = document.createElement("td");
+      cell.textContent = text;
+      return cell;
+    });
+    cells[2].className = "available";
+    const action = document.createElement("td");
+    action.append(book);
+    row.append(...cells, action);
+    return row;
+  }));
+  if (availability.rooms.length === 0) {
+    const row = body.insertRow();
+    const cell = row.insertCell();
+    cell.colSpan = 5;
+    cell.textContent = "No room type sleeps that many guests.";
+  }
+  $("#results").hidden = false;
+}
+
+// Server-Sent Events: the table follows every booking, cancellation or import as it happens.
+function watch(hotelId, query) {
+  state.events?.close();
+  const events = new EventSource(`/api/hotels/${encodeURIComponent(hotelId)}/availability/stream?${query}`);
+  events.addEventListener("availability", (message) => {
+    $("#live").hidden = false;
+    renderRooms(JSON.parse(message.data));
+  });
+  events.addEventListener("error", () => { $("#live").hidden = true; });
+  state.events = events;
+}
+
+// ---- Booking ------------------------------------------------------------------------------------
+
+function chooseRoom(room) {
+  state.room = room;
+  $("#booking-room").textContent = `— ${room.name}, ${money(room.totalPrice)}`;
+  $("#booking").hidden = false;
+  clearErrors($("#booking-form"), $("#booking-message"));
+  $("#guest-name").focus();
+}
+
+async function book(event) {
+  event.preventDefault();
+  const form = $("#booking-form");
+  const message = $("#booking-message");
+  clearErrors(form, message);
+  const { hotelId, query } = state.search;
+  const body = {
+    hotelId,
+    roomTypeId: state.room.roomTypeId,
+    checkIn: query.get("checkIn"),
+    checkOut: query.get("checkOut"),
+    guests: Number(query.get("guests")),
+    guest: { name: $("#guest-name").value, email: $("#guest-email").value },
+    paymentToken: $("#card").value,
+  };
+  const button = form.querySelector("button");
+  button.disabled = true;
+  try {
+    // One key per attempt: if the network drops the answer, pressing again cannot book twice.
+    const booking = await api("/api/bookings", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+      body: JSON.stringify(body),
+    });
+    showBooking(booking);
+    setMessage(message, "Booked. Your confirmation is below.", "ok");
+  } catch (error) {
+    showProblem(error, form, message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function showBooking(booking) {
+  state.booking = booking;
+  $("#booking-id").textContent = booking.id;
+  $("#booking-status").textContent = booking.status;
+  $("#booking-stay").textContent = `${booking.checkIn} to ${booking.checkOut}, ${booking.guests} guest(s)`;
+  $("#booking-total").textContent = money(booking.total);
+  $("#cancel-booking").hidden = booking.status !== "Confirmed";
+  setMessage($("#confirmation-message"), "");
+  $("#confirmation").hidden = false;
+}
+
+async function cancel() {
+  const message = $("#confirmation-message");
+  try {
+    const booking = await api(`/api/bookings/${encodeURIComponent(state.booking.id)}/cancel`, { method: "POST" });
+    showBooking(booking);
+    setMessage(message, "Cancelled. The payment was refunded.", "ok");
+  } catch (error) {
+    showProblem(error, null, message);
+  }
+}
+
+async function lookup(event) {
+  event.preventDefault();
+  const message = $("#lookup-message");
+  setMessage(message, "");
+  const id = $("#lookup-id").value.trim();
+  if (!id) {
+    setMessage(message, "Enter a booking id.", "error");
+    return;
+  }
+  try {
+    showBooking(await api(`/api/bookings/${encodeURIComponent(id)}`));
+    $("#confirmation-title").focus?.();
+  } catch (error) {
+    showProblem(error, null, message);
+  }
+}
+
+// ---- Start --------------------------------------------------------------------------------------
+
+$("#search-form").addEventListener("submit", search);
+$("#booking-form").addEventListener("submit", book);
+$("#lookup-form").addEventListener("submit", lookup);
+$("#cancel-booking").addEventListener("click", cancel);
+defaultDates();
+loadHotels().catch((error) => showProblem(error, null, $("#search-message")));

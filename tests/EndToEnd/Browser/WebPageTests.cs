@@ -1,0 +1,123 @@
+using HotelBooking.EndToEnd.Infrastructure;
+using Microsoft.Playwright;
+using static HotelBooking.EndToEnd.Infrastructure.TestData;
+
+namespace HotelBooking.EndToEnd.Browser;
+
+/// <summary>The web page served at /, used the way a guest would, in a real headless Chromium.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class WebPageTests(SystemFixture system, BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [BrowserFact]
+    public async Task SearchBookOpenCancel_ApprovedCard_ConfirmationThenCancelled()
+    {
+        var (page, consoleErrors) = await browser.OpenAsync(system);
+        var (checkIn, checkOut) = UniqueStay(nights: 3);
+        await SearchAsync(page, Lisbon, checkIn, checkOut, guests: 2);
+        await BookAsync(page, "Double Room", "Ana Lima", "ana@example.com", "tok_visa");
+
+        await Assertions.Expect(page.Locator("#booking-status")).ToHaveTextAsync("Confirmed");
+        var bookingId = await page.Locator("#booking-id").InnerTextAsync();
+        Assert.Matches("^bk_[0-9a-f]{32}$", bookingId);
+        await Assertions.Expect(page.Locator("#booking-total")).ToContainTextAsync("360");
+        await BrowserFixture.ScreenshotAsync(page, "booked");
+
+        // Open it by id in a fresh page, as the guest would later, and cancel it there.
+        var (later, laterErrors) = await browser.OpenAsync(system);
+        await later.GetByLabel("Booking id").FillAsync(bookingId);
+        await later.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        await Assertions.Expect(later.Locator("#booking-status")).ToHaveTextAsync("Confirmed");
+        await later.GetByRole(AriaRole.Button, new() { Name = "Cancel this booking" }).ClickAsync();
+        await Assertions.Expect(later.Locator("#booking-status")).ToHaveTextAsync("Cancelled");
+        await Assertions.Expect(later.Locator("#confirmation-message")).ToContainTextAsync("refunded");
+        await BrowserFixture.ScreenshotAsync(later, "cancelled");
+
+        Assert.Empty(consoleErrors);
+        Assert.Empty(laterErrors);
+    }
+
+    [BrowserFact]
+    public async Task Book_DeclinedCard_DeclineMessageAndNoBooking()
+    {
+        var (page, _) = await browser.OpenAsync(system);
+        var (checkIn, checkOut) = UniqueStay();
+        await SearchAsync(page, Lisbon, checkIn, checkOut, guests: 2);
+
+        await BookAsync(page, "Double Room", "Ana Lima", "ana@example.com", "tok_chargeDeclined");
+
+        await Assertions.Expect(page.Locator("#booking-message")).ToContainTextAsync("declined");
+        await Assertions.Expect(page.Locator("#confirmation")).ToBeHiddenAsync();
+        await BrowserFixture.ScreenshotAsync(page, "declined");
+    }
+
+    [BrowserFact]
+    public async Task LiveAvailability_BookingOnAnotherPage_SeenWithinTwoSeconds()
+    {
+        var (checkIn, checkOut) = UniqueStay();
+        var (watcher, watcherErrors) = await browser.OpenAsync(system, new ViewportSize { Width = 375, Height = 800 });
+        var (booker, _) = await browser.OpenAsync(system);
+        await SearchAsync(watcher, Lisbon, checkIn, checkOut, guests: 2);
+        await SearchAsync(booker, Lisbon, checkIn, checkOut, guests: 2);
+        var available = watcher.Locator("tr[data-room-type-id='alfama-riverside-double'] td.available");
+        await Assertions.Expect(watcher.Locator("#live")).ToBeVisibleAsync();
+        var before = int.Parse(await available.InnerTextAsync());
+
+        await BookAsync(booker, "Double Room", "Bo Chen", "bo@example.com", "tok_visa");
+
+        await Assertions.Expect(available).ToHaveTextAsync((before - 1).ToString(), new() { Timeout = 2000 });
+        await BrowserFixture.ScreenshotAsync(watcher, "live-phone-width");
+        Assert.Empty(watcherErrors);
+    }
+
+    [BrowserFact]
+    public async Task Search_CheckOutBeforeCheckIn_ErrorShownNextToTheField()
+    {
+        var (page, _) = await browser.OpenAsync(system);
+        var (checkIn, checkOut) = UniqueStay();
+
+        await SearchAsync(page, Lisbon, checkOut, checkIn, guests: 2, expectRooms: false);
+
+        await Assertions.Expect(page.Locator("#check-out-error")).ToContainTextAsync("after check-in");
+        await Assertions.Expect(page.Locator("#check-out")).ToHaveAttributeAsync("aria-invalid", "true");
+        await BrowserFixture.ScreenshotAsync(page, "validation");
+    }
+
+    [BrowserFact]
+    public async Task KeyboardOnly_TabToSearchAndPressEnter_ResultsShown()
+    {
+        var (page, _) = await browser.OpenAsync(system);
+
+        // From the first control, Tab alone reaches the Search button (date inputs have several stops).
+        await page.Locator("#hotel").FocusAsync();
+        for (var presses = 0; await page.EvaluateAsync<string>("document.activeElement.textContent") != "Search"; presses++)
+        {
+            Assert.True(presses < 20, "Tab never reached the Search button.");
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#results")).ToBeVisibleAsync();
+    }
+
+    private static async Task SearchAsync(IPage page, string hotelId, string checkIn, string checkOut, int guests, bool expectRooms = true)
+    {
+        await page.GetByLabel("Hotel").SelectOptionAsync(hotelId);
+        await page.GetByLabel("Check-in").FillAsync(checkIn);
+        await page.GetByLabel("Check-out").FillAsync(checkOut);
+        await page.GetByLabel("Guests").FillAsync(guests.ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        if (expectRooms)
+        {
+            await Assertions.Expect(page.Locator("#rooms tr").First).ToBeVisibleAsync();
+        }
+    }
+
+    private static async Task BookAsync(IPage page, string roomName, string name, string email, string token)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Choose {roomName}" }).ClickAsync();
+        await page.GetByLabel("Your name").FillAsync(name);
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Test card").SelectOptionAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Book and pay" }).ClickAsync();
+    }
+}
