@@ -1,24 +1,31 @@
 using HotelBooking.Gateway.Apis;
 using HotelBooking.Gateway.Extensions;
 using HotelBooking.Gateway.Errors;
+using HotelBooking.Gateway.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayServices();
+builder.AddEdgeSecurity();
 
 var app = builder.Build();
 
 app.UseTraceIdHeader();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSecurityHeaders();
 
 app.UseCors();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseAccessControl();
 
-app.UseSwagger();
-app.UseSwaggerUI();
+if (app.Configuration.GetValue("Gateway:SwaggerEnabled", defaultValue: true))
+{
+    app.UseSwagger();
+    app.UseSwaggerUI();
+}
 
 app.UseWebSockets();
 
@@ -27,11 +34,7 @@ app.MapHotelsApi();
 app.MapAvailabilityStreamApi();
 app.MapBookingsApi();
 app.MapQuotesSocketApi();
-if (app.Environment.IsDevelopment())
-{
-    // Until admin authentication exists, the admin API is for the AppHost's Development environment only.
-    app.MapInventoryAdminApi();
-}
+app.MapInventoryAdminApi();
 
 app.MapReverseProxy();
 

@@ -23,7 +23,13 @@ public static class GrpcServiceExtensions
         builder.Services.AddSingleton(sp => new FaultInjector(sp.GetRequiredService<IOptions<FaultInjectionOptions>>().Value));
         builder.Services.AddSingleton<FaultInjectionInterceptor>();
 
-        builder.Services.AddGrpc(options => options.Interceptors.Add<FaultInjectionInterceptor>());
+        builder.Services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<FaultInjectionInterceptor>();
+            // No message of this system comes near these; a larger one is refused (RESOURCE_EXHAUSTED).
+            options.MaxReceiveMessageSize = 1024 * 1024;
+            options.MaxSendMessageSize = 4 * 1024 * 1024;
+        });
         builder.Services.AddGrpcHealthChecks();
         return builder;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Grpc.Core;
 using HotelBooking.Contracts;
+using HotelBooking.Gateway.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Proto = HotelBooking.Contracts.Availability.V1;
@@ -20,6 +21,7 @@ public static class AvailabilityStreamApi
         app.MapGet("/api/hotels/{hotelId}/availability/stream", StreamAvailability)
             .WithTags("Hotels")
             .WithName("StreamAvailability")
+            .RequireRateLimiting(RateLimitingOptions.SearchesPolicy)
             .WithSummary("Server-Sent Events: an 'availability' event now and after every change to the stay; a comment every 15 s keeps the connection open.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound)

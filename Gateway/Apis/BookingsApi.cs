@@ -1,5 +1,6 @@
 using HotelBooking.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using HotelBooking.Gateway.Security;
 using Microsoft.AspNetCore.Mvc;
 using Proto = HotelBooking.Contracts.Booking.V1;
 
@@ -16,7 +17,9 @@ public static class BookingsApi
         api.MapPost("/", CreateBooking)
             .WithName("CreateBooking")
             .WithSummary("Books a room: holds it, charges the card, confirms. Send an Idempotency-Key to retry safely.")
+            .RequireRateLimiting(RateLimitingOptions.BookingsPolicy)
             .Accepts<CreateBookingRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -40,11 +43,13 @@ public static class BookingsApi
 
     /// <param name="request">What to book, for whom, and the card token (tok_visa or tok_chargeDeclined).</param>
     /// <param name="idempotencyKey">Optional: repeating a request with the same key returns the first outcome instead of booking again.</param>
+    /// <param name="http">The HTTP request, to see whether the key was sent more than once.</param>
     /// <param name="bookings">The booking service.</param>
     /// <param name="cancellationToken">Aborted with the HTTP request.</param>
     public static async Task<Results<Created<BookingDto>, ValidationProblem>> CreateBooking(
         CreateBookingRequest request,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        HttpRequest http,
         Proto.BookingService.BookingServiceClient bookings,
         CancellationToken cancellationToken)
     {
@@ -65,9 +70,13 @@ public static class BookingsApi
             },
             PaymentToken = parsing.Required("paymentToken", request.PaymentToken),
         };
-        if (idempotencyKey is { Length: 0 or > 200 })
+        if (http.Headers[IdempotencyKeyHeader].Count > 1)
         {
-            parsing.Errors[IdempotencyKeyHeader] = ["The Idempotency-Key header must be 1 to 200 characters."];
+            parsing.Errors[IdempotencyKeyHeader] = ["Send one Idempotency-Key header, not several."];
+        }
+        else if (idempotencyKey is { Length: 0 or > 200 } || idempotencyKey?.Any(c => c is < '!' or > '~') == true)
+        {
+            parsing.Errors[IdempotencyKeyHeader] = ["The Idempotency-Key header must be 1 to 200 printable ASCII characters."];
         }
 
         if (parsing.HasErrors)

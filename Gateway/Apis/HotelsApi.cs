@@ -1,4 +1,5 @@
 using HotelBooking.Contracts;
+using HotelBooking.Gateway.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Proto = HotelBooking.Contracts.Availability.V1;
 
@@ -8,7 +9,9 @@ public static class HotelsApi
 {
     public static IEndpointRouteBuilder MapHotelsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/hotels").WithTags("Hotels").ProducesDownstreamProblems();
+        var api = app.MapGroup("/api/hotels").WithTags("Hotels").ProducesDownstreamProblems()
+            .RequireRateLimiting(RateLimitingOptions.SearchesPolicy)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         api.MapGet("/", ListHotels)
             .WithName("ListHotels")

@@ -3,6 +3,7 @@ using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using HotelBooking.Gateway.Security;
 using Microsoft.Extensions.Options;
 using Proto = HotelBooking.Contracts.Availability.V1;
 
@@ -25,7 +26,10 @@ public static class InventoryAdminApi
             .WithTags("Admin")
             .WithName("ImportInventory")
             .WithSummary("Bulk inventory and rate updates as NDJSON: one {hotelId, roomTypeId, date, rooms, nightlyRate?} per line.")
+            .RequireAuthorization(EdgeSecurityExtensions.AdminPolicy)
             .Accepts<InventoryLine>(NdjsonContentType)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -149,6 +149,10 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
         {
             errors.Add("guest.name", "The guest's name is required (at most 200 characters).");
         }
+        else if (name.Any(IsUnprintable))
+        {
+            errors.Add("guest.name", "The guest's name cannot contain control or text-direction characters.");
+        }
 
         if (!IsEmail(request.Guest?.Email?.Trim()))
         {
@@ -163,8 +167,13 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
         errors.ThrowIfAny();
     }
 
+    // Control characters, and the bidirectional overrides that make a name display as something else.
+    private static bool IsUnprintable(char c) =>
+        char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
+
     private static bool IsEmail(string? value) =>
         !string.IsNullOrEmpty(value) && value.Length <= 254
+        && !value.Any(c => IsUnprintable(c) || char.IsWhiteSpace(c))
         && MailAddress.TryCreate(value, out var address)
         && address.Address == value
         && address.Host.Contains('.');

@@ -17,6 +17,30 @@ public sealed class SystemFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hotelbooking-e2e-").FullName;
+    private readonly byte[] _signingKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>A bearer token for the admin API, with the given role.</summary>
+    public string Token(string role = "admin") => new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(
+        new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = "hotelbooking",
+            Audience = "hotelbooking",
+            Claims = new Dictionary<string, object> { ["role"] = role },
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(_signingKey),
+                Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+
+    /// <summary>POST /api/admin/inventory with an admin token.</summary>
+    public Task<HttpResponseMessage> ImportAsync(string ndjson, string contentType = "application/x-ndjson")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/inventory")
+        {
+            Content = new StringContent(ndjson, System.Text.Encoding.UTF8, contentType),
+        };
+        request.Headers.Authorization = new("Bearer", Token());
+        return Api.SendAsync(request);
+    }
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -122,6 +146,11 @@ public sealed class SystemFixture : IAsyncLifetime
                 context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
             });
         }
+
+        // The admin API accepts tokens signed with a key made for this run (the way `dotnet user-jwts` works).
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway"))
+            .WithEnvironment("Authentication__Schemes__Bearer__SigningKeys__0__Issuer", "hotelbooking")
+            .WithEnvironment("Authentication__Schemes__Bearer__SigningKeys__0__Value", Convert.ToBase64String(_signingKey));
 
         App = await builder.BuildAsync();
 

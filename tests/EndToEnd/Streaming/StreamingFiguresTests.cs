@@ -98,7 +98,7 @@ public sealed class StreamingFiguresTests(SystemFixture system, ITestOutputHelpe
         });
 
         var clock = Stopwatch.StartNew();
-        var response = await system.Api.PostAsync("/api/admin/inventory", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+        var response = await system.ImportAsync(body);
         var elapsed = clock.Elapsed;
         await sampling.CancelAsync();
         await sampler;

@@ -52,7 +52,7 @@ public sealed class StreamingTests(SystemFixture system)
     {
         var (body, accepted, rejected, expectedRooms) = ImportBody(10_000);
 
-        var response = await system.Api.PostAsync("/api/admin/inventory", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+        var response = await system.ImportAsync(body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var summary = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -69,7 +69,7 @@ public sealed class StreamingTests(SystemFixture system)
     [Fact]
     public async Task NdjsonImport_WrongContentType_415()
     {
-        var response = await system.Api.PostAsync("/api/admin/inventory", new StringContent("{}", Encoding.UTF8, "application/json"));
+        var response = await system.ImportAsync("{}", "application/json");
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
     }

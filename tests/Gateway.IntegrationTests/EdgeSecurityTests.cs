@@ -1,0 +1,160 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using HotelBooking.Gateway.Apis;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HotelBooking.Gateway.IntegrationTests;
+
+/// <summary>
+/// What the gateway decides on its own, before any service is called: the rate limiter (on, as in
+/// Production), which proxy may name the client, who may use the admin API, and the response headers.
+/// Requests here are refused by the gateway's own validation, so no downstream service is needed.
+/// </summary>
+public sealed class EdgeSecurityTests : IDisposable
+{
+    private const string TrustedProxy = "10.0.0.1";
+    private static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(32);
+    private readonly WebApplicationFactory<BookingDto> _gateway = new WebApplicationFactory<BookingDto>().WithWebHostBuilder(builder =>
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("RateLimiting:Enabled", "true");
+        builder.UseSetting("RateLimiting:BookingsPerWindow", "3");
+        builder.UseSetting("RateLimiting:TrustedProxies:0", TrustedProxy);
+        builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Issuer", "hotelbooking");
+        builder.UseSetting("Authentication:Schemes:Bearer:SigningKeys:0:Value", Convert.ToBase64String(SigningKey));
+    });
+
+    public void Dispose() => _gateway.Dispose();
+
+    [Fact]
+    public async Task Bookings_OverTheLimitFromOneClient_429ProblemWithRetryAfter()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await PostBookingAsync(remote: "192.0.2.10")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], statuses);
+        var refused = await PostBookingAsync(remote: "192.0.2.10");
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.True(int.Parse(refused.Headers.GetValues("Retry-After").Single()) > 0);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostBookingAsync(remote: "192.0.2.11")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ForwardedFor_FromTheTrustedProxy_NamesTheClient()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await PostBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.1");
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.1")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.2")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ForwardedFor_FromAnyoneElse_Ignored()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await PostBookingAsync(remote: "192.0.2.20", forwardedFor: $"198.51.100.{10 + i}");
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostBookingAsync(remote: "192.0.2.20", forwardedFor: "198.51.100.99")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("guest", HttpStatusCode.Forbidden)]
+    [InlineData("forged", HttpStatusCode.Unauthorized)]
+    public async Task AdminImport_WithoutAnAdminToken_RefusedWithAProblem(string? who, HttpStatusCode expected)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/inventory")
+        {
+            Content = new StringContent("{}\n", Encoding.UTF8, "application/x-ndjson"),
+        };
+        if (who is not null)
+        {
+            request.Headers.Authorization = new("Bearer", Token(role: who == "guest" ? "guest" : "admin",
+                key: who == "forged" ? RandomNumberGenerator.GetBytes(32) : SigningKey));
+        }
+
+        var response = await _gateway.CreateClient().SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"traceId\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task WebPage_SecurityHeaders()
+    {
+        var response = await _gateway.CreateClient().GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.False(response.Headers.Contains("Server"));
+    }
+
+    [Fact]
+    public async Task Cors_InProductionWithoutConfiguredOrigins_NoOriginAllowed()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, "/api/bookings");
+        request.Headers.Add("Origin", "http://localhost:5173");
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+
+        var response = await _gateway.CreateClient().SendAsync(request);
+
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    private static string Token(string role, byte[] key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = "hotelbooking",
+        Audience = "hotelbooking",
+        Claims = new Dictionary<string, object> { ["role"] = role },
+        Expires = DateTime.UtcNow.AddMinutes(5),
+        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
+    });
+
+    /// <summary>An invalid booking (the gateway refuses it itself) from a given client address.</summary>
+    private async Task<HttpResponseMessage> PostBookingAsync(string remote, string? forwardedFor = null)
+    {
+        var context = await _gateway.Server.SendAsync(http =>
+        {
+            http.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+            http.Request.Method = "POST";
+            http.Request.Path = "/api/bookings";
+            http.Request.ContentType = "application/json";
+            http.Request.Body = new MemoryStream("{}"u8.ToArray());
+            if (forwardedFor is not null)
+            {
+                http.Request.Headers["X-Forwarded-For"] = forwardedFor;
+            }
+        });
+
+        var response = new HttpResponseMessage((HttpStatusCode)context.Response.StatusCode)
+        {
+            Content = new StreamContent(context.Response.Body),
+        };
+        foreach (var (name, values) in context.Response.Headers)
+        {
+            if (!response.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values))
+            {
+                response.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
+            }
+        }
+
+        return response;
+    }
+}
