@@ -158,6 +158,7 @@ public sealed class SystemFixture : IAsyncLifetime
         await App.StartAsync(timeout.Token);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
         StartupTime = clock.Elapsed;
+        Artifacts.Write("startup.md", $"AppHost start to a healthy gateway: {StartupTime.TotalSeconds:F1} s\n");
 
         Api = new HttpClient { BaseAddress = App.GetEndpoint("gateway", "Rest"), Timeout = TimeSpan.FromSeconds(30) };
     }
