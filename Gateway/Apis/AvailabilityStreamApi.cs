@@ -96,5 +96,7 @@ public static class AvailabilityStreamApi
         var data = JsonSerializer.Serialize(AvailabilityDto.From(availability), options);
         await response.WriteAsync($"event: availability\ndata: {data}\n\n", cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
+        // One span for the whole SSE session (the request's), an event per message.
+        System.Diagnostics.Activity.Current?.AddEvent(new("availability event sent"));
     }
 }

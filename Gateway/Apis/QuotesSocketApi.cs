@@ -48,6 +48,7 @@ public static class QuotesSocketApi
             try
             {
                 await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                System.Diagnostics.Activity.Current?.AddEvent(new("websocket message sent"));
             }
             finally
             {

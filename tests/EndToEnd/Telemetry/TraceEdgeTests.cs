@@ -71,6 +71,35 @@ public sealed class TraceEdgeTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task SseSession_OneSpanPerStreamWithEventsPerMessage()
+    {
+        var traceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var (checkIn, checkOut) = UniqueStay();
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/hotels/{Lisbon}/availability/stream?checkIn={checkIn}&checkOut={checkOut}&guests=2");
+        request.Headers.Add("traceparent", $"00-{traceId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-01");
+        using (var response = await system.Api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.StartsWith("event: availability", await reader.ReadLineAsync());
+            Assert.Equal(HttpStatusCode.Created, (await system.Api.PostBookingAsync(BookingBody(checkIn, checkOut))).StatusCode);
+            while (await reader.ReadLineAsync() is { } line && !line.StartsWith("event: availability", StringComparison.Ordinal))
+            {
+            }
+        }
+
+        // The stream ends when the client goes; then its spans are exported.
+        var trace = new TraceGraph(await system.Telemetry.WaitForTraceAsync(traceId, "gateway", "availability"));
+
+        Assert.Equal(["gateway->availability"], trace.ServiceEdges);
+        var session = Assert.Single(trace.Roots);
+        Assert.True(session.EventCount >= 2, $"{session.EventCount} events on the SSE session span");
+        var watch = Assert.Single(trace.Spans, s => s.Service == "availability" && s.Kind == Otlp.Span.Types.SpanKind.Server);
+        Assert.Equal("WatchAvailability", watch.Attributes["rpc.method"]);
+        Assert.True(watch.EventCount >= 2, $"{watch.EventCount} events on the WatchAvailability span");
+        AssertEveryGrpcClientSpanHasAServerChildElsewhere(trace);
+    }
+
+    [Fact]
     public async Task HealthProbes_NotTraced()
     {
         await system.Api.GetAsync("/health");
