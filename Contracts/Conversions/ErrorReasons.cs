@@ -12,6 +12,7 @@ public static class ErrorReasons
     public const string PaymentDeclined = "PAYMENT_DECLINED";
     public const string BookingNotCancellable = "BOOKING_NOT_CANCELLABLE";
     public const string BookingFailed = "BOOKING_FAILED";
+    public const string BookingPending = "BOOKING_PENDING";
     public const string HoldExpired = "HOLD_EXPIRED";
     public const string HoldNotActive = "HOLD_NOT_ACTIVE";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";

@@ -15,10 +15,17 @@ public sealed partial class Money
     /// <summary>The inverse of <see cref="ToDecimal"/>; null when the amount has more decimals than the currency has.</summary>
     public static Money? FromDecimal(decimal amount, string currencyCode)
     {
-        var minor = amount / MinorUnit(currencyCode);
-        return minor == decimal.Truncate(minor) && minor is >= long.MinValue and <= long.MaxValue
-            ? FromMinor((long)minor, currencyCode)
-            : null;
+        try
+        {
+            var minor = amount / MinorUnit(currencyCode);
+            return minor == decimal.Truncate(minor) && minor is >= long.MinValue and <= long.MaxValue
+                ? FromMinor((long)minor, currencyCode)
+                : null;
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
     }
 
     // One minor unit in major units, from the ISO 4217 exponent; enough for the currencies a hotel prices in.

@@ -54,10 +54,17 @@ public static class BookingsApi
         CancellationToken cancellationToken)
     {
         var parsing = new RequestParsing();
+        // Without a key from the caller the gateway makes one, and names it in the response: a caller that
+        // got a 503 or 504 can repeat the request with it and never book twice.
+        var requestId = idempotencyKey ?? Guid.NewGuid().ToString("N");
+        http.HttpContext.Response.OnStarting(() =>
+        {
+            http.HttpContext.Response.Headers[IdempotencyKeyHeader] = requestId;
+            return Task.CompletedTask;
+        });
         var grpcRequest = new Proto.CreateBookingRequest
         {
-            // Without a key from the caller the gateway makes one: its own retries stay safe.
-            RequestId = idempotencyKey ?? Guid.NewGuid().ToString("N"),
+            RequestId = requestId,
             HotelId = parsing.Required("hotelId", request.HotelId),
             RoomTypeId = parsing.Required("roomTypeId", request.RoomTypeId),
             CheckIn = parsing.Date("checkIn", request.CheckIn).ToProtoDate(),

@@ -18,6 +18,7 @@ public static class InventoryAdminApi
 {
     public const string NdjsonContentType = "application/x-ndjson";
     private const int MaxLineLength = 4096;
+    private const long MaxImportBytes = 64L * 1024 * 1024;
     private const int MaxReportedErrors = 1_000;
 
     public static IEndpointRouteBuilder MapInventoryAdminApi(this IEndpointRouteBuilder app)
@@ -46,10 +47,10 @@ public static class InventoryAdminApi
                 title: "The request body must be NDJSON.");
         }
 
-        // Imports are large by nature: lift the REST API's 64 KiB body limit for this endpoint only.
+        // Imports are large by nature: this endpoint alone reads up to 64 MiB (about 500,000 lines).
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = null;
+            limit.MaxRequestBodySize = MaxImportBytes;
         }
 
         var localErrors = new List<Proto.ImportError>();

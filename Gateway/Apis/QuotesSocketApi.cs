@@ -22,6 +22,7 @@ public static class QuotesSocketApi
         app.MapGet("/api/quotes/ws", HandleAsync)
             .WithTags("Quotes")
             .WithName("QuotesWebSocket")
+            .RequireRateLimiting(HotelBooking.Gateway.Security.RateLimitingOptions.SearchesPolicy)
             .WithSummary("WebSocket: send search criteria as JSON, receive quotes for each, and fresh quotes when availability changes.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
@@ -56,20 +57,30 @@ public static class QuotesSocketApi
             }
         }
 
+        // Ends the receive loop when the quotes stream breaks, so the page is told instead of left waiting.
+        using var broken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var toBrowser = Task.Run(async () =>
         {
-            await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
+            try
             {
-                await SendAsync(response.ResultCase == Proto.StreamQuotesResponse.ResultOneofCase.Quote
-                    ? new { type = "quote", pushed = response.Pushed, availability = AvailabilityDto.From(response.Quote) }
-                    : new { type = "error", message = response.Error });
+                await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
+                {
+                    await SendAsync(response.ResultCase == Proto.StreamQuotesResponse.ResultOneofCase.Quote
+                        ? new { type = "quote", pushed = response.Pushed, availability = AvailabilityDto.From(response.Quote) }
+                        : new { type = "error", message = response.Error });
+                }
+            }
+            catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await SendAsync(new { type = "error", message = "Quotes are unavailable right now; reconnect shortly." });
+                await broken.CancelAsync();
             }
         }, cancellationToken);
 
         try
         {
             var buffer = new byte[MaxMessageBytes];
-            while (await ReceiveAsync(socket, buffer, cancellationToken) is { } message)
+            while (await ReceiveAsync(socket, buffer, broken.Token) is { } message)
             {
                 if (message.Error is not null)
                 {
@@ -77,13 +88,14 @@ public static class QuotesSocketApi
                     continue;
                 }
 
-                if (ParseCriteria(message.Text!, options) is { Request: { } request })
+                var (request, error) = ParseCriteria(message.Text!, options);
+                if (request is not null)
                 {
-                    await call.RequestStream.WriteAsync(request, cancellationToken);
+                    await call.RequestStream.WriteAsync(request, broken.Token);
                 }
                 else
                 {
-                    await SendAsync(new { type = "error", message = ParseCriteria(message.Text!, options).Error });
+                    await SendAsync(new { type = "error", message = error });
                 }
             }
 
@@ -100,6 +112,17 @@ public static class QuotesSocketApi
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived && !cancellationToken.IsCancellationRequested)
             {
                 await socket.CloseOutputAsync(WebSocketCloseStatus.InternalServerError, "quotes unavailable", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            // Never leave the sender running on a socket about to be disposed.
+            try
+            {
+                await toBrowser;
+            }
+            catch (Exception ex) when (ex is RpcException or WebSocketException or OperationCanceledException)
+            {
             }
         }
 

@@ -44,7 +44,9 @@ public static class GrpcProblemMapping
         problem.Status = httpStatus;
         problem.Title = TitleFor(httpStatus, info?.Reason);
         // Messages of refusals are written for callers; those of failures may describe internals.
-        problem.Detail = httpStatus < 500 ? exception.Status.Detail : DetailForFailure(httpStatus);
+        problem.Detail = httpStatus < 500 || info?.Reason == ErrorReasons.BookingPending
+            ? exception.Status.Detail
+            : DetailForFailure(httpStatus);
 
         if (info is not null)
         {
@@ -72,6 +74,7 @@ public static class GrpcProblemMapping
         (_, ErrorReasons.PaymentDeclined) => "The payment was declined.",
         (_, ErrorReasons.BookingNotCancellable) => "The booking cannot be cancelled.",
         (_, ErrorReasons.BookingFailed) => "The booking failed.",
+        (_, ErrorReasons.BookingPending) => "The booking is not finished yet.",
         (_, ErrorReasons.IdempotencyKeyReused) => "The idempotency key was used for a different request.",
         (_, ErrorReasons.RequestInProgress) => "A request with this idempotency key is still in progress.",
         (400, _) => "The request is invalid.",

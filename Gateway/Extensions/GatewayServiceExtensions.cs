@@ -44,7 +44,7 @@ internal static class GatewayServiceExtensions
             .WithOrigins(allowedOrigins)
             .WithMethods("GET", "POST")
             .WithHeaders("Content-Type", "Accept", BookingsApi.IdempotencyKeyHeader, "traceparent", "tracestate")
-            .WithExposedHeaders(TraceHeaders.TraceId, "Location", "Retry-After")
+            .WithExposedHeaders(TraceHeaders.TraceId, "Location", "Retry-After", BookingsApi.IdempotencyKeyHeader)
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
 
         services.AddEndpointsApiExplorer();
@@ -64,8 +64,9 @@ internal static class GatewayServiceExtensions
             }
         });
 
-        // Translation targets. Reads are retried; CreateBooking always carries a request id and
-        // CancelBooking is idempotent, so replaying either on UNAVAILABLE cannot book or refund twice.
+        // Translation targets. Reads are retried, and CancelBooking is idempotent. CreateBooking is not: a
+        // replay of a saga that stopped half-way would only meet its own pending booking (409); the caller
+        // gets a 503 naming the booking and the Idempotency-Key to retry with instead.
         services.AddSingleton<DeadlineInterceptor>();
         services
             .AddInternalGrpcClient<AvailabilityProto.AvailabilityService.AvailabilityServiceClient>(
@@ -75,7 +76,7 @@ internal static class GatewayServiceExtensions
         services
             .AddInternalGrpcClient<BookingProto.BookingService.BookingServiceClient>(
                 "http://booking", BookingProto.BookingService.Descriptor.FullName,
-                "CreateBooking", "GetBooking", "CancelBooking")
+                "GetBooking", "CancelBooking")
             .AddInterceptor<DeadlineInterceptor>();
 
         // The gRPC edge: routes come from configuration and name each public method.

@@ -40,6 +40,11 @@ public static class RpcErrors
     public static void FailedPrecondition(string reason, string message, IDictionary<string, string>? metadata = null) =>
         throw WithReason(Code.FailedPrecondition, reason, message, metadata);
 
+    /// <summary>A service this call needed did not answer; <paramref name="reason"/> and the metadata say what was left behind.</summary>
+    [DoesNotReturn]
+    public static void Unavailable(string reason, string message, IDictionary<string, string>? metadata = null) =>
+        throw WithReason(Code.Unavailable, reason, message, metadata);
+
     /// <summary>A concurrent call holds what this one needs; the caller may retry later.</summary>
     [DoesNotReturn]
     public static void Aborted(string reason, string message) =>

@@ -4,11 +4,7 @@ using System.Threading.Channels;
 namespace HotelBooking.Availability.Streaming;
 
 /// <summary>Something changed for a hotel's nights in [From, To); a null hotel means "any hotel".</summary>
-public readonly record struct AvailabilityChange(string? HotelId, DateOnly From, DateOnly To)
-{
-    public bool Affects(string hotelId, DateOnly checkIn, DateOnly checkOut) =>
-        (HotelId is null || HotelId == hotelId) && From < checkOut && To > checkIn;
-}
+public readonly record struct AvailabilityChange(string? HotelId, DateOnly From, DateOnly To);
 
 /// <summary>
 /// Tells open streams that availability changed, so they re-quote at once instead of polling.

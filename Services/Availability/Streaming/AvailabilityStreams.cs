@@ -37,7 +37,7 @@ public sealed class AvailabilityStreams(
                 last = quote;
             }
 
-            await NextChangeAsync(subscription, hotel.Id, stay, cancellationToken);
+            await NextChangeAsync(subscription, cancellationToken);
         }
     }
 
@@ -60,6 +60,19 @@ public sealed class AvailabilityStreams(
 
         var reader = Task.Run(async () =>
         {
+            try
+            {
+                await ReadCriteriaAsync();
+            }
+            finally
+            {
+                // The caller closed its side, or reading failed: either way the stream ends.
+                await stop.CancelAsync();
+            }
+        }, cancellationToken);
+
+        async Task ReadCriteriaAsync()
+        {
             await foreach (var request in requests.ReadAllAsync(cancellationToken))
             {
                 await gate.WaitAsync(cancellationToken);
@@ -81,25 +94,23 @@ public sealed class AvailabilityStreams(
                     gate.Release();
                 }
             }
-
-            // The caller closed its side: close ours.
-            await stop.CancelAsync();
-        }, cancellationToken);
+        }
 
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                var watched = current;
-                await NextChangeAsync(subscription, watched?.Hotel.Id, watched?.Stay, stop.Token);
-                if (current is not { } criteria)
-                {
-                    continue;
-                }
-
+                await NextChangeAsync(subscription, stop.Token);
                 await gate.WaitAsync(stop.Token);
                 try
                 {
+                    // Read under the gate: criteria that arrived meanwhile were answered already, and
+                    // the push must be for them, never for the ones they replaced.
+                    if (current is not { } criteria)
+                    {
+                        continue;
+                    }
+
                     var quote = await quoter.QuoteAsync(criteria.Hotel, criteria.Stay, criteria.Guests, stop.Token);
                     if (!quote.Equals(last))
                     {
@@ -117,25 +128,31 @@ public sealed class AvailabilityStreams(
         {
             // Ended by the caller completing its requests.
         }
-
-        await reader;
+        finally
+        {
+            // The reader shares the DbContext: it must be done before the call (and its scope) ends.
+            try
+            {
+                await reader;
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
     }
 
-    /// <summary>Waits for a change that touches the stay (any change when there is none yet), or the re-check timer.</summary>
-    private async Task NextChangeAsync(AvailabilityChanges.Subscription subscription, string? hotelId, Stay? stay, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for any change signal, or the re-check timer. Any signal, not only one for this stay: a
+    /// subscriber keeps one pending signal, so filtering here could drop a relevant change behind an
+    /// unrelated one; re-quoting is cheap and only a difference is sent.
+    /// </summary>
+    private async Task NextChangeAsync(AvailabilityChanges.Subscription subscription, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.RecheckInterval);
         try
         {
-            while (true)
-            {
-                var change = await subscription.Changes.ReadAsync(timeout.Token);
-                if (hotelId is null || stay is not { } s || change.Affects(hotelId, s.CheckIn, s.CheckOut))
-                {
-                    return;
-                }
-            }
+            await subscription.Changes.ReadAsync(timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

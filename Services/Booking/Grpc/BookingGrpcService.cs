@@ -48,6 +48,19 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
         {
             booking = await saga.BookAsync(booking, request.PaymentToken, context.CancellationToken);
         }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        {
+            if (!await IsKnownBookingAsync(booking.Id))
+            {
+                throw;
+            }
+
+            // A service the saga needs did not answer. The booking exists and recovery will settle it; say which
+            // one, so the caller checks it instead of booking again.
+            RpcErrors.Unavailable(ErrorReasons.BookingPending,
+                $"Booking '{booking.Id}' was started but could not be finished now; it will be confirmed or cancelled shortly.",
+                new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = booking.Id });
+        }
         catch (DbUpdateException)
         {
             if (!await IsKnownRequestAsync(request.RequestId))
@@ -68,7 +81,22 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
     public override async Task<Proto.CancelBookingResponse> CancelBooking(Proto.CancelBookingRequest request, ServerCallContext context)
     {
         var booking = await FindAsync(request.BookingId, context.CancellationToken);
-        return new() { Booking = MapToProto(await saga.CancelAsync(booking, context.CancellationToken)) };
+        try
+        {
+            return new() { Booking = MapToProto(await saga.CancelAsync(booking, context.CancellationToken)) };
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A second cancel (a double click, or recovery finishing the refund) moved it first.
+            db.ChangeTracker.Clear();
+            var current = await FindAsync(request.BookingId, context.CancellationToken);
+            if (current.Status != BookingStatus.Cancelled)
+            {
+                RpcErrors.Aborted(ErrorReasons.RequestInProgress, "The booking is changing; try again.");
+            }
+
+            return new() { Booking = MapToProto(current) };
+        }
     }
 
     private async Task<Booking> FindAsync(string bookingId, CancellationToken cancellationToken)
@@ -80,6 +108,12 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
         }
 
         return booking;
+    }
+
+    private async Task<bool> IsKnownBookingAsync(string bookingId)
+    {
+        db.ChangeTracker.Clear();
+        return await db.Bookings.AnyAsync(b => b.Id == bookingId);
     }
 
     private async Task<bool> IsKnownRequestAsync(string requestId)

@@ -177,6 +177,12 @@ public sealed class BookingSaga(
     /// <summary>Cancels a confirmed booking: refund, then release. Cancelling a cancelled booking finishes or repeats nothing.</summary>
     public async Task<Booking> CancelAsync(Booking booking, CancellationToken cancellationToken)
     {
+        if (booking.Status == BookingStatus.Confirmed && booking.CheckIn <= DateOnly.FromDateTime(UtcNow))
+        {
+            RpcErrors.FailedPrecondition(ErrorReasons.BookingNotCancellable,
+                $"Booking '{booking.Id}' began on {booking.CheckIn:yyyy-MM-dd}; a stay that has begun cannot be cancelled.");
+        }
+
         if (booking.Status == BookingStatus.Confirmed)
         {
             booking.Cancel(UtcNow);

@@ -98,6 +98,28 @@ public sealed class BookingServiceTests(BookingSystem system) : IClassFixture<Bo
     }
 
     [Fact]
+    public async Task CancelBooking_TwoAtOnce_BothAnswerCancelledAndOneRefund()
+    {
+        var booking = (await system.Bookings.CreateBookingAsync(Request(100, 102, "tok_visa"))).Booking;
+
+        var results = await Task.WhenAll(
+            system.Bookings.CancelBookingAsync(new() { BookingId = booking.BookingId }).ResponseAsync,
+            system.Bookings.CancelBookingAsync(new() { BookingId = booking.BookingId }).ResponseAsync);
+
+        Assert.All(results, r => Assert.Equal(BookingStatus.Cancelled, r.Booking.Status));
+    }
+
+    [Fact]
+    public async Task CancelBooking_StayAlreadyBegun_RefusedAsNotCancellable()
+    {
+        var booking = (await system.Bookings.CreateBookingAsync(Request(0, 2, "tok_visa"))).Booking;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => system.Bookings.CancelBookingAsync(new() { BookingId = booking.BookingId }).ResponseAsync);
+
+        Assert.Equal(ErrorReasons.BookingNotCancellable, error.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
+    }
+
+    [Fact]
     public async Task CreateBooking_InvalidGuest_FieldErrorsForNameAndEmail()
     {
         var request = Request(70, 71, "tok_visa");
@@ -119,8 +141,11 @@ public sealed class BookingServiceTests(BookingSystem system) : IClassFixture<Bo
 
         var error = await Assert.ThrowsAsync<RpcException>(() => system.Bookings.CreateBookingAsync(request).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        var pending = error.GetRpcStatus()!.GetDetail<ErrorInfo>()!;
+        Assert.Equal(ErrorReasons.BookingPending, pending.Reason);
 
         var booking = await WaitUntilSettledAsync(request.RequestId);
+        Assert.Equal(booking.Id, pending.Metadata[ErrorReasons.BookingIdMetadata]);
         Assert.Equal(HotelBooking.Bookings.Domain.BookingStatus.Confirmed, booking.Status);
         Assert.Equal(before - 1, await DoubleFree(80, 82));
         Assert.Equal(1, await CapturesFor(booking.Id));

@@ -14,6 +14,19 @@ public sealed class ConversionTests
     public void ToDecimal_MinorUnits_ExactWithTheCurrencyScale(long minor, string currency, string json) =>
         Assert.Equal(json, JsonSerializer.Serialize(Money.FromMinor(minor, currency).ToDecimal()));
 
+    [Theory]
+    [InlineData("95.00", "EUR", 9500L)]
+    [InlineData("1500", "JPY", 1500L)]
+    public void FromDecimal_WholeMinorUnits_Exact(string amount, string currency, long minor) =>
+        Assert.Equal(minor, Money.FromDecimal(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), currency)!.AmountMinor);
+
+    [Fact]
+    public void FromDecimal_TooManyDecimalsOrTooLarge_Null()
+    {
+        Assert.Null(Money.FromDecimal(1.001m, "EUR"));
+        Assert.Null(Money.FromDecimal(decimal.MaxValue, "EUR"));
+    }
+
     [Fact]
     public void ToDateOnly_RoundTrip_SameDate()
     {
