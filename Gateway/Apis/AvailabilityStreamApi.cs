@@ -3,6 +3,7 @@ using Grpc.Core;
 using HotelBooking.Contracts;
 using HotelBooking.Gateway.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using HotelBooking.Gateway.Extensions;
 using Microsoft.Extensions.Options;
 using Proto = HotelBooking.Contracts.Availability.V1;
 
@@ -14,8 +15,6 @@ namespace HotelBooking.Gateway.Apis;
 /// </summary>
 public static class AvailabilityStreamApi
 {
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
-
     public static IEndpointRouteBuilder MapAvailabilityStreamApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/hotels/{hotelId}/availability/stream", StreamAvailability)
@@ -33,7 +32,7 @@ public static class AvailabilityStreamApi
     public static async Task<Results<EmptyHttpResult, ValidationProblem>> StreamAvailability(
         string hotelId, string? checkIn, string? checkOut, string? guests, HttpContext http,
         Proto.AvailabilityService.AvailabilityServiceClient availability, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
-        CancellationToken cancellationToken)
+        IOptions<GatewayOptions> gateway, CancellationToken cancellationToken)
     {
         var parsing = new RequestParsing();
         var request = new Proto.WatchAvailabilityRequest
@@ -66,7 +65,7 @@ public static class AvailabilityStreamApi
             {
                 await WriteEventAsync(http.Response, call.ResponseStream.Current.Availability, json.Value.SerializerOptions, cancellationToken);
                 next = call.ResponseStream.MoveNext(cancellationToken);
-                while (await Task.WhenAny(next, Task.Delay(Heartbeat, cancellationToken)) != next)
+                while (await Task.WhenAny(next, Task.Delay(gateway.Value.SseHeartbeat, cancellationToken)) != next)
                 {
                     await http.Response.WriteAsync(": heartbeat\n\n", cancellationToken);
                     await http.Response.Body.FlushAsync(cancellationToken);

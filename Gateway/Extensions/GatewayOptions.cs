@@ -14,6 +14,10 @@ public sealed class GatewayOptions
     [Range(1024, 100 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>How often an idle SSE stream gets a comment line, so proxies and browsers keep it open.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan SseHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Sent as Retry-After on 503 responses.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 2;

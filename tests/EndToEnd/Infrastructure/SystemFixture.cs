@@ -150,7 +150,9 @@ public sealed class SystemFixture : IAsyncLifetime
         // The admin API accepts tokens signed with a key made for this run (the way `dotnet user-jwts` works).
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway"))
             .WithEnvironment("Authentication__Schemes__Bearer__SigningKeys__0__Issuer", "hotelbooking")
-            .WithEnvironment("Authentication__Schemes__Bearer__SigningKeys__0__Value", Convert.ToBase64String(_signingKey));
+            .WithEnvironment("Authentication__Schemes__Bearer__SigningKeys__0__Value", Convert.ToBase64String(_signingKey))
+            // Heartbeats every 2 s instead of 15, so a test can see one.
+            .WithEnvironment("Gateway__SseHeartbeat", "00:00:02");
 
         App = await builder.BuildAsync();
 
