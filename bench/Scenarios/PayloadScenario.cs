@@ -17,7 +17,7 @@ namespace HotelBooking.Bench.Scenarios;
 /// </summary>
 public static class PayloadScenario
 {
-    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     public static string Run()
     {
@@ -36,7 +36,7 @@ public static class PayloadScenario
         return report.ToString();
     }
 
-    private static IEnumerable<(string Name, byte[] Json, byte[] Proto)> Messages()
+    internal static IEnumerable<(string Name, byte[] Json, byte[] Proto)> Messages()
     {
         var hotels = Catalog();
         yield return ("hotel list (3 hotels, 9 room types)",
@@ -64,7 +64,7 @@ public static class PayloadScenario
     }
 
     // The seeded catalogue's shape: three hotels, two to four room types each.
-    private static List<AvailabilityProto.Hotel> Catalog() =>
+    internal static List<AvailabilityProto.Hotel> Catalog() =>
     [
         Hotel("alfama-riverside", "Alfama Riverside", "Lisbon", "EUR", ("single", "Single Room", 1, 80_00), ("double", "Double Room", 2, 120_00), ("family", "Family Suite", 4, 240_00)),
         Hotel("spree-loft", "Spree Loft Hotel", "Berlin", "EUR", ("single", "Single Room", 1, 90_00), ("double", "Double Room", 2, 140_00), ("loft", "Loft Suite", 3, 260_00), ("penthouse", "Penthouse", 4, 480_00)),
@@ -77,10 +77,10 @@ public static class PayloadScenario
         RoomTypes = { roomTypes.Select(r => new AvailabilityProto.RoomType { RoomTypeId = $"{id}-{r.Suffix}", Name = r.Name, Capacity = r.Capacity, NightlyRate = Money.FromMinor(r.Rate, currency) }) },
     };
 
-    private static HotelDto HotelDtoOf(AvailabilityProto.Hotel hotel) => new(hotel.HotelId, hotel.Name, hotel.City,
+    internal static HotelDto HotelDtoOf(AvailabilityProto.Hotel hotel) => new(hotel.HotelId, hotel.Name, hotel.City,
         hotel.RoomTypes.Select(r => new RoomTypeDto(r.RoomTypeId, r.Name, r.Capacity, MoneyDto.From(r.NightlyRate))).ToArray());
 
-    private static AvailabilityProto.StayAvailability Availability(int roomTypes) => new()
+    internal static AvailabilityProto.StayAvailability Availability(int roomTypes) => new()
     {
         HotelId = "spree-loft",
         CheckIn = new DateOnly(2027, 3, 1).ToProtoDate(),
@@ -96,7 +96,7 @@ public static class PayloadScenario
         },
     };
 
-    private static BookingProto.Booking Booking() => new()
+    internal static BookingProto.Booking Booking() => new()
     {
         BookingId = "bk_0fc2072c64ba5bb7e86ad5f5adec3b38",
         Status = BookingProto.BookingStatus.Confirmed,
