@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using HotelBooking.EndToEnd.Infrastructure;
 using static HotelBooking.EndToEnd.Infrastructure.TestData;
 
@@ -78,7 +79,14 @@ public sealed class BadInputTests(SystemFixture system)
     public async Task CreateBooking_BodyOver64KiB_413()
     {
         var (checkIn, checkOut) = UniqueStay();
-        var response = await Api.PostAsJsonAsync("/api/bookings", BookingBody(checkIn, checkOut, name: new string('a', 70_000)));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(BookingBody(checkIn, checkOut, name: new string('a', 70_000))), Encoding.UTF8, "application/json"),
+        };
+        // The declared length is refused before the body is sent, so the 413 never races a half-written body.
+        request.Headers.ExpectContinue = true;
+
+        var response = await Api.SendAsync(request);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
     }
