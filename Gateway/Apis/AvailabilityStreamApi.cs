@@ -35,13 +35,8 @@ public static class AvailabilityStreamApi
         IOptions<GatewayOptions> gateway, CancellationToken cancellationToken)
     {
         var parsing = new RequestParsing();
-        var request = new Proto.WatchAvailabilityRequest
-        {
-            HotelId = hotelId,
-            CheckIn = parsing.Date("checkIn", checkIn).ToProtoDate(),
-            CheckOut = parsing.Date("checkOut", checkOut).ToProtoDate(),
-            Guests = parsing.Integer("guests", guests),
-        };
+        var stay = parsing.StayQuery(checkIn, checkOut, guests);
+        var request = new Proto.WatchAvailabilityRequest { HotelId = hotelId, CheckIn = stay.CheckIn, CheckOut = stay.CheckOut, Guests = stay.Guests };
         if (parsing.HasErrors)
         {
             return TypedResults.ValidationProblem(parsing.Errors, title: "The query is invalid.");

@@ -92,7 +92,7 @@ public static class BookingsApi
         }
 
         var response = await bookings.CreateBookingAsync(grpcRequest, cancellationToken: cancellationToken);
-        var booking = MapToDto(response.Booking);
+        var booking = BookingDto.From(response.Booking);
         return TypedResults.Created($"/api/bookings/{booking.Id}", booking);
     }
 
@@ -100,27 +100,15 @@ public static class BookingsApi
         string bookingId, Proto.BookingService.BookingServiceClient bookings, CancellationToken cancellationToken)
     {
         var response = await bookings.GetBookingAsync(new() { BookingId = bookingId }, cancellationToken: cancellationToken);
-        return TypedResults.Ok(MapToDto(response.Booking));
+        return TypedResults.Ok(BookingDto.From(response.Booking));
     }
 
     public static async Task<Ok<BookingDto>> CancelBooking(
         string bookingId, Proto.BookingService.BookingServiceClient bookings, CancellationToken cancellationToken)
     {
         var response = await bookings.CancelBookingAsync(new() { BookingId = bookingId }, cancellationToken: cancellationToken);
-        return TypedResults.Ok(MapToDto(response.Booking));
+        return TypedResults.Ok(BookingDto.From(response.Booking));
     }
-
-    private static BookingDto MapToDto(Proto.Booking booking) => new(
-        booking.BookingId,
-        booking.Status.ToString(),
-        booking.HotelId,
-        booking.RoomTypeId,
-        booking.CheckIn.ToDateOnly()!.Value,
-        booking.CheckOut.ToDateOnly()!.Value,
-        booking.Guests,
-        new GuestDto(booking.Guest.Name, booking.Guest.Email),
-        MoneyDto.From(booking.Total),
-        booking.CreateTime.ToDateTimeOffset());
 }
 
 /// <summary>A booking request. Every field is required; they are nullable so a missing one is reported by name.</summary>
@@ -145,4 +133,17 @@ public sealed record BookingDto(
     int Guests,
     GuestDto Guest,
     MoneyDto Total,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    public static BookingDto From(Proto.Booking booking) => new(
+        booking.BookingId,
+        booking.Status.ToString(),
+        booking.HotelId,
+        booking.RoomTypeId,
+        booking.CheckIn.ToDateOnly()!.Value,
+        booking.CheckOut.ToDateOnly()!.Value,
+        booking.Guests,
+        new GuestDto(booking.Guest.Name, booking.Guest.Email),
+        MoneyDto.From(booking.Total),
+        booking.CreateTime.ToDateTimeOffset());
+}

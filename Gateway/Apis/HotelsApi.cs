@@ -34,14 +34,14 @@ public static class HotelsApi
         string? city, Proto.AvailabilityService.AvailabilityServiceClient availability, CancellationToken cancellationToken)
     {
         var response = await availability.ListHotelsAsync(new() { City = city ?? "" }, cancellationToken: cancellationToken);
-        return TypedResults.Ok(response.Hotels.Select(MapToDto).ToArray());
+        return TypedResults.Ok(response.Hotels.Select(HotelDto.From).ToArray());
     }
 
     public static async Task<Ok<HotelDto>> GetHotel(
         string hotelId, Proto.AvailabilityService.AvailabilityServiceClient availability, CancellationToken cancellationToken)
     {
         var response = await availability.GetHotelAsync(new() { HotelId = hotelId }, cancellationToken: cancellationToken);
-        return TypedResults.Ok(MapToDto(response.Hotel));
+        return TypedResults.Ok(HotelDto.From(response.Hotel));
     }
 
     /// <param name="hotelId">The hotel's id, as listed by GET /api/hotels.</param>
@@ -55,48 +55,40 @@ public static class HotelsApi
         Proto.AvailabilityService.AvailabilityServiceClient availability, CancellationToken cancellationToken)
     {
         var parsing = new RequestParsing();
-        var request = new Proto.GetAvailabilityRequest
-        {
-            HotelId = hotelId,
-            CheckIn = parsing.Date("checkIn", checkIn).ToProtoDate(),
-            CheckOut = parsing.Date("checkOut", checkOut).ToProtoDate(),
-            Guests = parsing.Integer("guests", guests),
-        };
+        var stay = parsing.StayQuery(checkIn, checkOut, guests);
+        var request = new Proto.GetAvailabilityRequest { HotelId = hotelId, CheckIn = stay.CheckIn, CheckOut = stay.CheckOut, Guests = stay.Guests };
         if (parsing.HasErrors)
         {
             return TypedResults.ValidationProblem(parsing.Errors, title: "The query is invalid.");
         }
 
         var response = await availability.GetAvailabilityAsync(request, cancellationToken: cancellationToken);
-        return TypedResults.Ok(MapToDto(response));
+        return TypedResults.Ok(AvailabilityDto.From(response));
     }
+}
 
-    private static HotelDto MapToDto(Proto.Hotel hotel) => new(
+public sealed record HotelDto(string Id, string Name, string City, RoomTypeDto[] RoomTypes)
+{
+    public static HotelDto From(Proto.Hotel hotel) => new(
         hotel.HotelId,
         hotel.Name,
         hotel.City,
         hotel.RoomTypes.Select(r => new RoomTypeDto(r.RoomTypeId, r.Name, r.Capacity, MoneyDto.From(r.NightlyRate))).ToArray());
-
-    private static AvailabilityDto MapToDto(Proto.GetAvailabilityResponse response) => new(
-        response.HotelId,
-        response.CheckIn.ToDateOnly()!.Value,
-        response.CheckOut.ToDateOnly()!.Value,
-        response.Guests,
-        response.Rooms.Select(RoomAvailabilityDto.From).ToArray());
 }
-
-public sealed record HotelDto(string Id, string Name, string City, RoomTypeDto[] RoomTypes);
 
 public sealed record RoomTypeDto(string Id, string Name, int Capacity, MoneyDto NightlyRate);
 
 public sealed record AvailabilityDto(string HotelId, DateOnly CheckIn, DateOnly CheckOut, int Guests, RoomAvailabilityDto[] Rooms)
 {
-    public static AvailabilityDto From(Proto.StayAvailability availability) => new(
-        availability.HotelId,
-        availability.CheckIn.ToDateOnly()!.Value,
-        availability.CheckOut.ToDateOnly()!.Value,
-        availability.Guests,
-        availability.Rooms.Select(RoomAvailabilityDto.From).ToArray());
+    public static AvailabilityDto From(Proto.StayAvailability availability) =>
+        From(availability.HotelId, availability.CheckIn, availability.CheckOut, availability.Guests, availability.Rooms);
+
+    public static AvailabilityDto From(Proto.GetAvailabilityResponse response) =>
+        From(response.HotelId, response.CheckIn, response.CheckOut, response.Guests, response.Rooms);
+
+    private static AvailabilityDto From(string hotelId, Google.Type.Date checkIn, Google.Type.Date checkOut, int guests,
+        IEnumerable<Proto.RoomAvailability> rooms) => new(
+        hotelId, checkIn.ToDateOnly()!.Value, checkOut.ToDateOnly()!.Value, guests, rooms.Select(RoomAvailabilityDto.From).ToArray());
 }
 
 public sealed record RoomAvailabilityDto(string RoomTypeId, string Name, int Capacity, int Available, MoneyDto TotalPrice)

@@ -1,3 +1,4 @@
+using HotelBooking.Contracts;
 using System.Globalization;
 
 namespace HotelBooking.Gateway.Apis;
@@ -26,6 +27,10 @@ public sealed class RequestParsing
             ? date
             : Fail<DateOnly>(field, $"'{field}' must be a date as YYYY-MM-DD.");
     }
+
+    /// <summary>The availability query's three parameters (<c>checkIn</c>, <c>checkOut</c>, <c>guests</c>), as the services take them.</summary>
+    public (Google.Type.Date CheckIn, Google.Type.Date CheckOut, int Guests) StayQuery(string? checkIn, string? checkOut, string? guests) =>
+        (Date("checkIn", checkIn).ToProtoDate(), Date("checkOut", checkOut).ToProtoDate(), Integer("guests", guests));
 
     public int Integer(string field, string? value)
     {

@@ -40,7 +40,7 @@ public static class PayloadScenario
     {
         var hotels = Catalog();
         yield return ("hotel list (3 hotels, 9 room types)",
-            JsonSerializer.SerializeToUtf8Bytes(hotels.Select(HotelDtoOf).ToArray(), Web),
+            JsonSerializer.SerializeToUtf8Bytes(hotels.Select(HotelDto.From).ToArray(), Web),
             new AvailabilityProto.ListHotelsResponse { Hotels = { hotels } }.ToByteArray());
 
         foreach (var roomTypes in new[] { 1, 5, 20 })
@@ -48,18 +48,12 @@ public static class PayloadScenario
             var availability = Availability(roomTypes);
             yield return ($"availability, {roomTypes} room type{(roomTypes == 1 ? "" : "s")}",
                 JsonSerializer.SerializeToUtf8Bytes(AvailabilityDto.From(availability), Web),
-                new AvailabilityProto.GetAvailabilityResponse
-                {
-                    HotelId = availability.HotelId, CheckIn = availability.CheckIn, CheckOut = availability.CheckOut,
-                    Guests = availability.Guests, Rooms = { availability.Rooms },
-                }.ToByteArray());
+                availability.ToByteArray());
         }
 
         var booking = Booking();
         yield return ("a booking",
-            JsonSerializer.SerializeToUtf8Bytes(new BookingDto(booking.BookingId, booking.Status.ToString(), booking.HotelId, booking.RoomTypeId,
-                booking.CheckIn.ToDateOnly()!.Value, booking.CheckOut.ToDateOnly()!.Value, booking.Guests,
-                new GuestDto(booking.Guest.Name, booking.Guest.Email), MoneyDto.From(booking.Total), booking.CreateTime.ToDateTimeOffset()), Web),
+            JsonSerializer.SerializeToUtf8Bytes(BookingDto.From(booking), Web),
             new BookingProto.GetBookingResponse { Booking = booking }.ToByteArray());
     }
 
@@ -76,9 +70,6 @@ public static class PayloadScenario
         HotelId = id, Name = name, City = city,
         RoomTypes = { roomTypes.Select(r => new AvailabilityProto.RoomType { RoomTypeId = $"{id}-{r.Suffix}", Name = r.Name, Capacity = r.Capacity, NightlyRate = Money.FromMinor(r.Rate, currency) }) },
     };
-
-    internal static HotelDto HotelDtoOf(AvailabilityProto.Hotel hotel) => new(hotel.HotelId, hotel.Name, hotel.City,
-        hotel.RoomTypes.Select(r => new RoomTypeDto(r.RoomTypeId, r.Name, r.Capacity, MoneyDto.From(r.NightlyRate))).ToArray());
 
     internal static AvailabilityProto.StayAvailability Availability(int roomTypes) => new()
     {

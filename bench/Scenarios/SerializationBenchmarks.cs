@@ -36,9 +36,7 @@ public class SerializationBenchmarks
         };
         _availabilityJson = AvailabilityDto.From(availability);
         _bookingProto = PayloadScenario.Booking();
-        _bookingJson = new BookingDto(_bookingProto.BookingId, _bookingProto.Status.ToString(), _bookingProto.HotelId, _bookingProto.RoomTypeId,
-            _bookingProto.CheckIn.ToDateOnly()!.Value, _bookingProto.CheckOut.ToDateOnly()!.Value, _bookingProto.Guests,
-            new GuestDto(_bookingProto.Guest.Name, _bookingProto.Guest.Email), MoneyDto.From(_bookingProto.Total), _bookingProto.CreateTime.ToDateTimeOffset());
+        _bookingJson = BookingDto.From(_bookingProto);
         _availabilityProtoBytes = _availabilityProto.ToByteArray();
         _availabilityJsonBytes = JsonSerializer.SerializeToUtf8Bytes(_availabilityJson, BenchJson.Default.AvailabilityDto);
         _bookingProtoBytes = _bookingProto.ToByteArray();

@@ -88,14 +88,19 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>The resident memory of a service's process tree, from /proc (Linux).</summary>
     public async Task<long> ResidentBytesAsync(string name)
     {
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        var running = await App.ResourceNotifications.WaitForResourceAsync(name, e => e.Snapshot.State?.Text == "Running", timeout.Token);
-        var pid = Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value);
-        return ProcessTree(pid).Sum(p =>
+        return ProcessTree(await ProcessIdAsync(name)).Sum(p =>
         {
             var line = File.ReadLines($"/proc/{p}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
         });
+    }
+
+    /// <summary>The process Aspire started for a running resource.</summary>
+    private async Task<int> ProcessIdAsync(string name)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var running = await App.ResourceNotifications.WaitForResourceAsync(name, e => e.Snapshot.State?.Text == "Running", timeout.Token);
+        return Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value);
     }
 
     private static IEnumerable<int> ProcessTree(int pid) =>
@@ -184,10 +189,7 @@ public sealed class SystemFixture : IAsyncLifetime
     /// </summary>
     public async Task WithResourceKilledAsync(string name, Func<Task> whileDown)
     {
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        var running = await App.ResourceNotifications.WaitForResourceAsync(name, e => e.Snapshot.State?.Text == "Running", timeout.Token);
-        var pid = Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value);
-        using (var process = Process.GetProcessById(pid))
+        using (var process = Process.GetProcessById(await ProcessIdAsync(name)))
         {
             process.Kill(entireProcessTree: true);
         }

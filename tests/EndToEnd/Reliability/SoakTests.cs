@@ -63,7 +63,7 @@ public sealed class SoakTests(SystemFixture system, ITestOutputHelper output)
             .AppendLine("|---|---|---|---|---|---|---|---|---|---|---|")
             .AppendLine($"| {Attempts} | {histogram.GetValueOrDefault(201)} | {histogram.GetValueOrDefault(402)} | {histogram.GetValueOrDefault(409)} | " +
                 $"{histogram.GetValueOrDefault(503) + histogram.GetValueOrDefault(504)} | {faults} | {violations.Count} | " +
-                $"{Percentile(sorted, 0.50):F0} ms | {Percentile(sorted, 0.99):F0} ms | {Attempts / elapsed.TotalSeconds:F1} | {settleTime.TotalSeconds:F1} s |")
+                $"{Statistics.Percentile(sorted, 0.50):F0} ms | {Statistics.Percentile(sorted, 0.99):F0} ms | {Attempts / elapsed.TotalSeconds:F1} | {settleTime.TotalSeconds:F1} s |")
             .ToString();
         output.WriteLine(report);
         output.WriteLine(string.Join(Environment.NewLine, violations));
@@ -107,7 +107,4 @@ public sealed class SoakTests(SystemFixture system, ITestOutputHelper output)
             await Task.Delay(500);
         }
     }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

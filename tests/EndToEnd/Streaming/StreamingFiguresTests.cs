@@ -26,8 +26,8 @@ public sealed class StreamingFiguresTests(SystemFixture system, ITestOutputHelpe
         var report = new StringBuilder()
             .AppendLine("| measure | p50 | p99 / total |")
             .AppendLine("|---|---|---|")
-            .AppendLine($"| SSE: booking sent → `availability` event received (16 bookings) | {Percentile(sse, 0.5):F1} ms | {Percentile(sse, 0.99):F1} ms |")
-            .AppendLine($"| WebSocket quote round trip: criteria sent → quote received (50) | {Percentile(quote, 0.5):F1} ms | {Percentile(quote, 0.99):F1} ms |")
+            .AppendLine($"| SSE: booking sent → `availability` event received (16 bookings) | {Statistics.Percentile(sse, 0.5):F1} ms | {Statistics.Percentile(sse, 0.99):F1} ms |")
+            .AppendLine($"| WebSocket quote round trip: criteria sent → quote received (50) | {Statistics.Percentile(quote, 0.5):F1} ms | {Statistics.Percentile(quote, 0.99):F1} ms |")
             .AppendLine($"| NDJSON import, 100,000 lines ({accepted} accepted) | {linesPerSecond:F0} lines/s | gateway memory +{growthBytes / 1024.0 / 1024.0:F1} MB |")
             .ToString();
         output.WriteLine(report);
@@ -107,7 +107,4 @@ public sealed class StreamingFiguresTests(SystemFixture system, ITestOutputHelpe
         Assert.Equal(accepted, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
         return (lines / elapsed.TotalSeconds, peak - before, accepted);
     }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

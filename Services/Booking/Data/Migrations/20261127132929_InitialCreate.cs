@@ -25,6 +25,7 @@ namespace HotelBooking.Bookings.Data.Migrations
                     Guests = table.Column<int>(type: "INTEGER", nullable: false),
                     GuestName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     GuestEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    TraceParent = table.Column<string>(type: "TEXT", maxLength: 55, nullable: true),
                     TotalMinor = table.Column<long>(type: "INTEGER", nullable: false),
                     Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
@@ -33,7 +34,8 @@ namespace HotelBooking.Bookings.Data.Migrations
                     PaymentId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
                     FailureReason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -47,9 +49,9 @@ namespace HotelBooking.Bookings.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Bookings_Step",
+                name: "IX_Bookings_Step_UpdatedAt",
                 table: "Bookings",
-                column: "Step");
+                columns: new[] { "Step", "UpdatedAt" });
         }
 
         /// <inheritdoc />

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace HotelBooking.Bookings.Data.Migrations
 {
     [DbContext(typeof(BookingDbContext))]
-    [Migration("20261127110540_InitialCreate")]
+    [Migration("20261127132929_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -98,15 +98,23 @@ namespace HotelBooking.Bookings.Data.Migrations
                     b.Property<long>("TotalMinor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
                     b.HasIndex("RequestId")
                         .IsUnique();
 
-                    b.HasIndex("Step");
+                    b.HasIndex("Step", "UpdatedAt");
 
                     b.ToTable("Bookings");
                 });

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace HotelBooking.Availability.Data.Migrations
 {
     [DbContext(typeof(AvailabilityDbContext))]
-    [Migration("20261127110419_InitialCreate")]
+    [Migration("20261127132914_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -68,6 +68,10 @@ namespace HotelBooking.Availability.Data.Migrations
 
                     b.Property<long>("TotalMinor")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 

@@ -26,7 +26,8 @@ namespace HotelBooking.Availability.Data.Migrations
                     Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    TraceParent = table.Column<string>(type: "TEXT", maxLength: 55, nullable: true)
                 },
                 constraints: table =>
                 {
