@@ -2,20 +2,22 @@ using HotelBooking.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Each service owns a SQLite file here; tests point this at a fresh folder.
+// Each service owns a SQLite file here (tests point this at a fresh folder), or, with
+// HotelBooking:Database=postgres, a database on one PostgreSQL server.
 var dataDirectory = Path.GetFullPath(builder.Configuration["HotelBooking:DataDirectory"]
     ?? Path.Combine(builder.AppHostDirectory, ".data"));
+var databases = ServiceDatabases.Configure(builder, dataDirectory);
 
 var availability = builder.AddGrpcService<Projects.Availability>("availability")
-    .WithSqliteDatabase("availability-db", dataDirectory)
+    .WithDatabase(databases, "availability-db")
     .WithFaultInjectionCommands();
 
 var payment = builder.AddGrpcService<Projects.Payment>("payment")
-    .WithSqliteDatabase("payment-db", dataDirectory)
+    .WithDatabase(databases, "payment-db")
     .WithFaultInjectionCommands();
 
 var booking = builder.AddGrpcService<Projects.Booking>("booking")
-    .WithSqliteDatabase("booking-db", dataDirectory)
+    .WithDatabase(databases, "booking-db")
     .WithReference(availability).WaitFor(availability)
     .WithReference(payment).WaitFor(payment);
 

@@ -32,10 +32,9 @@ internal static class ResourceExtensions
         return service.WithHealthCheck(checkName);
     }
 
-    public static IResourceBuilder<ProjectResource> WithSqliteDatabase(
-        this IResourceBuilder<ProjectResource> service, string connectionName, string dataDirectory) =>
-        service.WithEnvironment($"ConnectionStrings__{connectionName}",
-            $"Data Source={Path.Combine(dataDirectory, connectionName + ".sqlite")}");
+    public static IResourceBuilder<ProjectResource> WithDatabase(
+        this IResourceBuilder<ProjectResource> service, ServiceDatabases databases, string connectionName) =>
+        databases.Attach(service, connectionName);
 
     /// <summary>Prints <paramref name="message"/> to the AppHost's console once the resource is healthy.</summary>
     public static IResourceBuilder<T> AnnounceWhenReady<T>(this IResourceBuilder<T> resource, string message) where T : IResource

@@ -10,34 +10,45 @@ using Microsoft.Extensions.Logging;
 namespace HotelBooking.ServiceDefaults.Data;
 
 /// <summary>
-/// Database per service: each service names its connection string, and this picks the provider
-/// from configuration (<c>Database:Provider</c>, SQLite by default) and applies the migrations at start-up.
+/// Database per service: each service names its connection string, and this picks the provider from
+/// configuration (<c>Database:Provider</c>: <c>Sqlite</c>, the default, or <c>Postgres</c>) and applies
+/// that provider's migrations at start-up.
 /// </summary>
 public static class DatabaseExtensions
 {
-    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName)
-        where TContext : DbContext
-    {
-        // Read when the first context is made, not now: hosts and tests may still be adding configuration.
-        builder.Services.AddDbContextPool<TContext>((services, options) =>
-        {
-            var configuration = services.GetRequiredService<IConfiguration>();
-            var connectionString = configuration.GetConnectionString(connectionName)
-                ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing (ConnectionStrings:{connectionName}).");
-            var provider = configuration["Database:Provider"] ?? "Sqlite";
+    public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
 
-            switch (provider)
-            {
-                case "Sqlite":
-                    options.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeout.Instance);
-                    break;
-                default:
-                    throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use 'Sqlite'.");
-            }
-        });
+    /// <summary>
+    /// Registers <typeparamref name="TContext"/>. On PostgreSQL the instance is a <typeparamref name="TPostgresContext"/>,
+    /// the same model with its own migrations.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TContext, TPostgresContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TContext : DbContext
+        where TPostgresContext : TContext
+    {
+        var provider = builder.Configuration["Database:Provider"] ?? Sqlite;
+        switch (provider)
+        {
+            case Sqlite:
+                builder.Services.AddDbContextPool<TContext>((services, options) =>
+                    options.UseSqlite(ConnectionString(services, connectionName)).AddInterceptors(SqliteBusyTimeout.Instance));
+                break;
+            case Postgres:
+                builder.Services.AddDbContextPool<TContext, TPostgresContext>((services, options) =>
+                    options.UseNpgsql(ConnectionString(services, connectionName)));
+                break;
+            default:
+                throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use '{Sqlite}' or '{Postgres}'.");
+        }
 
         return builder;
     }
+
+    // Read when the first context is made, not at registration: test hosts may still be adding configuration.
+    private static string ConnectionString(IServiceProvider services, string connectionName) =>
+        services.GetRequiredService<IConfiguration>().GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing (ConnectionStrings:{connectionName}).");
 
     /// <summary>Creates the database if needed, applies pending migrations, then runs <paramref name="seed"/>.</summary>
     public static async Task MigrateDatabaseAsync<TContext>(this IHost app, Func<TContext, IServiceProvider, Task>? seed = null)
@@ -52,6 +63,7 @@ public static class DatabaseExtensions
             PrepareSqliteFile(db.Database.GetConnectionString()!);
         }
 
+        // Creates the database too where the provider can (PostgreSQL: when the role may CREATE DATABASE).
         await db.Database.MigrateAsync();
 
         if (db.Database.IsSqlite())

@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HotelBooking.Availability.Data;
 
-public sealed class AvailabilityDbContext(DbContextOptions<AvailabilityDbContext> options) : DbContext(options)
+/// <summary>The service's model. SQLite uses it as is; <see cref="AvailabilityPostgresDbContext"/> carries PostgreSQL's migrations.</summary>
+public class AvailabilityDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Hotel> Hotels => Set<Hotel>();
     public DbSet<RoomType> RoomTypes => Set<RoomType>();

@@ -10,7 +10,7 @@ internal static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceDatabase<AvailabilityDbContext>("availability-db");
+        builder.AddServiceDatabase<AvailabilityDbContext, AvailabilityPostgresDbContext>("availability-db");
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Services.AddOptions<HoldOptions>()

@@ -1,3 +1,4 @@
+using HotelBooking.ServiceDefaults.Data;
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Domain;
 using HotelBooking.ServiceDefaults.Telemetry;
@@ -22,7 +23,7 @@ public readonly record struct HoldResult(HoldOutcome Outcome, Hold? Hold);
 /// </summary>
 public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOptions<HoldOptions> options)
 {
-    private DateTime UtcNow => time.GetUtcNow().UtcDateTime;
+    private DateTime UtcNow => time.GetStorableUtcNow();
 
     /// <summary>Takes <paramref name="rooms"/> rooms for every night of the stay, or returns null when any night lacks them.</summary>
     public async Task<Hold?> TryCreateAsync(string requestId, Hotel hotel, RoomType roomType, Stay stay, int rooms, CancellationToken cancellationToken)

@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HotelBooking.Bookings.Data;
 
-public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options) : DbContext(options)
+/// <summary>The service's model. SQLite uses it as is; <see cref="BookingPostgresDbContext"/> carries PostgreSQL's migrations.</summary>
+public class BookingDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Booking> Bookings => Set<Booking>();
 

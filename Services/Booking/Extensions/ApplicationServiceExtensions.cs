@@ -10,7 +10,7 @@ internal static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceDatabase<BookingDbContext>("booking-db");
+        builder.AddServiceDatabase<BookingDbContext, BookingPostgresDbContext>("booking-db");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<BookingSaga>();
         builder.Services.AddSingleton<BookingTelemetry>();

@@ -1,3 +1,4 @@
+using HotelBooking.ServiceDefaults.Data;
 using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
@@ -41,7 +42,7 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
             GuestName = request.Guest.Name.Trim(),
             GuestEmail = request.Guest.Email.Trim(),
             TraceParent = TraceLinks.CurrentTraceParent(),
-            CreatedAt = time.GetUtcNow().UtcDateTime,
+            CreatedAt = time.GetStorableUtcNow(),
         };
 
         try

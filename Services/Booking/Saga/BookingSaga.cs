@@ -1,3 +1,4 @@
+using HotelBooking.ServiceDefaults.Data;
 using Grpc.Core;
 using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Domain;
@@ -25,7 +26,7 @@ public sealed class BookingSaga(
     TimeProvider time,
     ILogger<BookingSaga> logger)
 {
-    private DateTime UtcNow => time.GetUtcNow().UtcDateTime;
+    private DateTime UtcNow => time.GetStorableUtcNow();
 
     /// <summary>Test-only crash point (armed through /_faults outside Production): dies with the charge captured but the hold unconfirmed.</summary>
     public const string CrashAfterCharge = "after-charge";

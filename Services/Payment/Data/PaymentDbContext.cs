@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HotelBooking.Payments.Data;
 
-public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options) : DbContext(options)
+/// <summary>The service's model. SQLite uses it as is; <see cref="PaymentPostgresDbContext"/> carries PostgreSQL's migrations.</summary>
+public class PaymentDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Payment> Payments => Set<Payment>();
 

@@ -8,7 +8,7 @@ internal static class ApplicationServiceExtensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceDatabase<PaymentDbContext>("payment-db");
+        builder.AddServiceDatabase<PaymentDbContext, PaymentPostgresDbContext>("payment-db");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SimulatedCardNetwork>();
         builder.Services.AddSingleton<PaymentTelemetry>();

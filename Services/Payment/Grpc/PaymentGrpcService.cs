@@ -1,3 +1,4 @@
+using HotelBooking.ServiceDefaults.Data;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
@@ -46,7 +47,7 @@ public sealed class PaymentGrpcService(
             Status = authorization.Outcome == AuthorizationOutcome.Approved ? PaymentStatus.Captured : PaymentStatus.Declined,
             CardDescription = authorization.CardDescription,
             DeclineReason = authorization.DeclineReason,
-            CreatedAt = time.GetUtcNow().UtcDateTime,
+            CreatedAt = time.GetStorableUtcNow(),
         };
         db.Payments.Add(payment);
 
@@ -77,7 +78,7 @@ public sealed class PaymentGrpcService(
     public override async Task<Proto.RefundResponse> Refund(Proto.RefundRequest request, ServerCallContext context)
     {
         var payment = await FindAsync(request.PaymentId, context.CancellationToken);
-        if (!payment.TryRefund(time.GetUtcNow().UtcDateTime))
+        if (!payment.TryRefund(time.GetStorableUtcNow()))
         {
             RpcErrors.FailedPrecondition("PAYMENT_NOT_REFUNDABLE", $"Payment '{payment.Id}' is {payment.Status} and cannot be refunded.");
         }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -8,12 +9,14 @@ using Aspire.Hosting.Testing;
 using Grpc.Net.Client;
 using HotelBooking.EndToEnd.Telemetry;
 using Microsoft.Data.Sqlite;
+using HotelBooking.Tests;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace HotelBooking.EndToEnd.Infrastructure;
 
-/// <summary>Starts the real AppHost once for the whole run, over fresh databases in a temporary folder.</summary>
-public sealed class SystemFixture : IAsyncLifetime
+/// <summary>Starts the real AppHost once for the whole run, over fresh SQLite databases in a temporary folder.</summary>
+public class SystemFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hotelbooking-e2e-").FullName;
@@ -57,8 +60,14 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public GrpcChannel CreateEdgeChannel() => GrpcChannel.ForAddress(GrpcEdge);
 
-    /// <summary>Opens a service's SQLite file read-only, to check invariants against what is really stored.</summary>
-    public SqliteConnection OpenDatabase(string connectionName)
+    /// <summary>The database provider the services run on, as a file-name-friendly word.</summary>
+    public virtual string Provider => "sqlite";
+
+    /// <summary>Extra AppHost arguments: where the services' databases are.</summary>
+    protected virtual IEnumerable<string> DatabaseArguments() => [];
+
+    /// <summary>Opens a service's database, to check invariants against what is really stored.</summary>
+    public virtual DbConnection OpenDatabase(string connectionName)
     {
         var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDirectory, connectionName + ".sqlite")};Mode=ReadOnly;Pooling=False");
         connection.Open();
@@ -133,12 +142,12 @@ public sealed class SystemFixture : IAsyncLifetime
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
     };
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
         Telemetry = await OtlpReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"HotelBooking:DataDirectory={_dataDirectory}"]);
+            [$"HotelBooking:DataDirectory={_dataDirectory}", .. DatabaseArguments()]);
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
             builder.CreateResourceBuilder(project).WithEnvironment(context =>
@@ -165,7 +174,7 @@ public sealed class SystemFixture : IAsyncLifetime
         await App.StartAsync(timeout.Token);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
         StartupTime = clock.Elapsed;
-        Artifacts.Write("startup.md", $"AppHost start to a healthy gateway: {StartupTime.TotalSeconds:F1} s\n");
+        Artifacts.Write($"startup-{Provider}.md", $"AppHost start to a healthy gateway: {StartupTime.TotalSeconds:F1} s\n");
 
         Api = new HttpClient { BaseAddress = App.GetEndpoint("gateway", "Rest"), Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -232,4 +241,38 @@ public sealed class SystemFixture : IAsyncLifetime
 public sealed class SystemCollection : ICollectionFixture<SystemFixture>
 {
     public const string Name = "system";
+}
+
+/// <summary>
+/// The same AppHost with <c>HotelBooking:Database=postgres</c>, its three databases on the test run's
+/// PostgreSQL server (Testcontainers). It binds the same ports, so it runs alone, after the SQLite system.
+/// </summary>
+public sealed class PostgresSystemFixture : SystemFixture
+{
+    public override string Provider => "postgres";
+
+    /// <summary>This fixture, once its tests may run: skips them when no Docker engine is reachable (fails on CI).</summary>
+    public PostgresSystemFixture Started()
+    {
+        PostgresServer.SkipIfUnavailable();
+        return this;
+    }
+
+    protected override IEnumerable<string> DatabaseArguments() =>
+        ["HotelBooking:Database=postgres", $"ConnectionStrings:postgres-server={PostgresServer.ConnectionString}"];
+
+    public override DbConnection OpenDatabase(string connectionName)
+    {
+        var connection = new NpgsqlConnection(PostgresServer.ConnectionStringFor(connectionName.Replace("-db", "", StringComparison.Ordinal)));
+        connection.Open();
+        return connection;
+    }
+
+    public override Task InitializeAsync() => PostgresServer.IsAvailable ? base.InitializeAsync() : Task.CompletedTask;
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PostgresSystemCollection : ICollectionFixture<PostgresSystemFixture>
+{
+    public const string Name = "system on PostgreSQL";
 }

@@ -7,11 +7,16 @@ using static HotelBooking.EndToEnd.Infrastructure.TestData;
 namespace HotelBooking.EndToEnd.Reliability;
 
 [Collection(SystemCollection.Name)]
-public sealed class OverbookingTests(SystemFixture system)
+public sealed class OverbookingOnSqlite(SystemFixture system) : OverbookingTests(system);
+
+[Collection(PostgresSystemCollection.Name)]
+public sealed class OverbookingOnPostgres(PostgresSystemFixture system) : OverbookingTests(system.Started());
+
+public abstract class OverbookingTests(SystemFixture system)
 {
     private const string Loft = "spree-loft-loft"; // 5 rooms a night
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateBooking_FiveTimesMoreConcurrentCallersThanRooms_ExactlyTheFreeRoomsSold()
     {
         var (checkIn, checkOut) = UniqueStay(nights: 2);
@@ -30,8 +35,8 @@ public sealed class OverbookingTests(SystemFixture system)
         Assert.All(bookings, b => Assert.Equal("Confirmed", b.GetProperty("status").GetString()));
         using var payments = system.OpenDatabase("payment-db");
         var keys = string.Join(',', bookings.Select(b => $"'booking:{b.GetProperty("id").GetString()}'"));
-        Assert.Equal(free, Invariants.Scalar(payments, $"SELECT COUNT(*) FROM Payments WHERE Status = 'Captured' AND IdempotencyKey IN ({keys})"));
-        var capturedMinor = Invariants.Scalar(payments, $"SELECT SUM(AmountMinor) FROM Payments WHERE Status = 'Captured' AND IdempotencyKey IN ({keys})");
+        Assert.Equal(free, Invariants.Scalar(payments, $"SELECT COUNT(*) FROM \"Payments\" WHERE \"Status\" = 'Captured' AND \"IdempotencyKey\" IN ({keys})"));
+        var capturedMinor = Invariants.Scalar(payments, $"SELECT SUM(\"AmountMinor\") FROM \"Payments\" WHERE \"Status\" = 'Captured' AND \"IdempotencyKey\" IN ({keys})");
         Assert.Equal(bookings.Sum(b => b.GetProperty("total").GetProperty("amount").GetDecimal()) * 100, capturedMinor);
         Assert.Empty(Invariants.Check(system));
     }

@@ -316,9 +316,9 @@ public sealed class HostileInputTests(SystemFixture system, ITestOutputHelper ou
         }
 
         return (
-            Hash("booking-db", "SELECT Id, Status, Step, Version FROM Bookings ORDER BY Id"),
-            Hash("payment-db", "SELECT Id, Status, AmountMinor FROM Payments ORDER BY Id"),
-            Hash("availability-db", "SELECT RoomTypeId, Date, Total, Sold, Held, RateMinor FROM Inventory ORDER BY RoomTypeId, Date"));
+            Hash("booking-db", "SELECT \"Id\", \"Status\", \"Step\", \"Version\" FROM \"Bookings\" ORDER BY \"Id\""),
+            Hash("payment-db", "SELECT \"Id\", \"Status\", \"AmountMinor\" FROM \"Payments\" ORDER BY \"Id\""),
+            Hash("availability-db", "SELECT \"RoomTypeId\", \"Date\", \"Total\", \"Sold\", \"Held\", \"RateMinor\" FROM \"Inventory\" ORDER BY \"RoomTypeId\", \"Date\""));
     }
 
     private static string With(string checkIn, string checkOut, string field, object? value)

@@ -5,6 +5,7 @@ using HotelBooking.Availability.Holds;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Availability.V1;
 using HotelBooking.Services.IntegrationTests.Infrastructure;
+using HotelBooking.Tests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -12,7 +13,12 @@ using static HotelBooking.Services.IntegrationTests.Infrastructure.Dates;
 
 namespace HotelBooking.Services.IntegrationTests.Availability;
 
-public sealed class AvailabilityServiceTests : IDisposable
+public sealed class AvailabilityServiceOnSqlite() : AvailabilityServiceTests(Provider.Sqlite);
+
+public sealed class AvailabilityServiceOnPostgres() : AvailabilityServiceTests(Provider.Postgres);
+
+/// <summary>The availability service on each database provider: the same guarantees on both.</summary>
+public abstract class AvailabilityServiceTests : IDisposable
 {
     private const string Hotel = "spree-loft";
     private const string Penthouse = "spree-loft-penthouse"; // 3 rooms a night, sleeps 4
@@ -21,17 +27,26 @@ public sealed class AvailabilityServiceTests : IDisposable
     private readonly ServiceHost<AvailabilityGrpcService> _host;
     private readonly AvailabilityService.AvailabilityServiceClient _client;
 
-    public AvailabilityServiceTests()
+    protected AvailabilityServiceTests(Provider provider)
     {
+        if (provider == Provider.Postgres)
+        {
+            PostgresServer.SkipIfUnavailable();
+        }
+
         _host = new ServiceHost<AvailabilityGrpcService>("availability-db",
             new Dictionary<string, string?> { ["Holds:SweepInterval"] = "01:00:00" },
-            services => services.AddSingleton<TimeProvider>(_time));
+            services => services.AddSingleton<TimeProvider>(_time), provider: provider);
         _client = new AvailabilityService.AvailabilityServiceClient(_host.CreateChannel());
     }
 
-    public void Dispose() => _host.Dispose();
+    public void Dispose()
+    {
+        _host.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListHotels_FreshDatabase_SeedsThreeHotelsInThreeCities()
     {
         var hotels = (await _client.ListHotelsAsync(new())).Hotels;
@@ -41,7 +56,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.All(hotels, h => Assert.InRange(h.RoomTypes.Count, 2, 4));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetAvailability_LastNightOfTheSeededYear_Available()
     {
         var response = await _client.GetAvailabilityAsync(Query(checkIn: 364, checkOut: 365, guests: 1));
@@ -49,7 +64,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.All(response.Rooms, r => Assert.True(r.Available > 0));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetAvailability_Guests_OnlyRoomTypesThatFit()
     {
         var response = await _client.GetAvailabilityAsync(Query(checkIn: 10, checkOut: 12, guests: 3));
@@ -61,7 +76,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.Equal("EUR", penthouse.TotalPrice.CurrencyCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetAvailability_UnknownHotel_NotFound()
     {
         var query = Query(10, 12, 1);
@@ -72,7 +87,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetAvailability_PastAndInvertedStay_InvalidArgumentNamingEachField()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() =>
@@ -83,7 +98,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.Equal(["check_in", "check_out", "guests"], fields);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateHold_TwoRooms_AvailabilityDropsForEveryNight()
     {
         await _client.CreateHoldAsync(Hold("h1", checkIn: 20, checkOut: 23, rooms: 2));
@@ -93,7 +108,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.Equal(3, await PenthouseFree(23, 24));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateHold_SameRequestIdTwice_OneHold()
     {
         var first = (await _client.CreateHoldAsync(Hold("same", 30, 32))).Hold;
@@ -103,7 +118,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.Equal(2, await PenthouseFree(30, 32));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateHold_MoreRoomsThanFree_RoomsUnavailableAndNothingTaken()
     {
         await _client.CreateHoldAsync(Hold("a", 40, 42, rooms: 2));
@@ -115,7 +130,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.Equal(3, await PenthouseFree(42, 43));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateHold_GuestsAboveCapacity_InvalidArgumentOnGuests()
     {
         var hold = Hold("big", 50, 51);
@@ -127,7 +142,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.Equal("guests", error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Single().Field);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ConfirmThenRelease_ConfirmedHold_SoldThenGivenBack()
     {
         var hold = (await _client.CreateHoldAsync(Hold("c", 60, 61))).Hold;
@@ -142,7 +157,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.Equal(3, await PenthouseFree(60, 61));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Hold_NeverConfirmed_ExpiresAfterItsLifetimeAndRoomsComeBack()
     {
         var hold = (await _client.CreateHoldAsync(Hold("lost", 70, 72, rooms: 3))).Hold;
@@ -155,7 +170,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.Equal(ErrorReasons.HoldExpired, error.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SweepExpired_AfterLifetime_MarksHoldsExpiredAndFreesInventory()
     {
         await _client.CreateHoldAsync(Hold("swept", 80, 81, rooms: 3));
@@ -169,7 +184,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         Assert.NotNull(await _client.CreateHoldAsync(Hold("after-sweep", 80, 81, rooms: 3)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ExpiryWorker_NextTickAfterExpiry_SweepsTheHold()
     {
         var hold = (await _client.CreateHoldAsync(Hold("worker", 85, 86))).Hold;
@@ -186,7 +201,7 @@ public sealed class AvailabilityServiceTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateHold_ManyConcurrentCallers_NeverOversells()
     {
         var attempts = Enumerable.Range(0, 15).Select(async i =>

@@ -2,6 +2,7 @@ using HotelBooking.Availability.Grpc;
 using HotelBooking.Bookings.Grpc;
 using HotelBooking.Payments.Grpc;
 using HotelBooking.Services.IntegrationTests.Infrastructure;
+using HotelBooking.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using AvailabilityProto = HotelBooking.Contracts.Availability.V1;
 using BookingProto = HotelBooking.Contracts.Booking.V1;
@@ -9,16 +10,26 @@ using PaymentProto = HotelBooking.Contracts.Payment.V1;
 
 namespace HotelBooking.Services.IntegrationTests.Booking;
 
+public sealed class SqliteBookingSystem() : BookingSystem(Provider.Sqlite);
+
+public sealed class PostgresBookingSystem() : BookingSystem(Provider.Postgres);
+
 /// <summary>
 /// The booking service with its real downstreams: availability and payment, each in-process over its own
-/// SQLite file. The booking service's gRPC clients are pointed at the other two test servers.
+/// database. The booking service's gRPC clients are pointed at the other two test servers.
 /// </summary>
-public sealed class BookingSystem : IDisposable
+public abstract class BookingSystem : IDisposable
 {
-    public BookingSystem()
+    protected BookingSystem(Provider provider)
     {
-        Availability = new ServiceHost<AvailabilityGrpcService>("availability-db");
-        Payment = new ServiceHost<PaymentGrpcService>("payment-db");
+        Provider = provider;
+        if (provider == Provider.Postgres && !PostgresServer.IsAvailable)
+        {
+            return; // each test skips, saying why
+        }
+
+        Availability = new ServiceHost<AvailabilityGrpcService>("availability-db", provider: provider);
+        Payment = new ServiceHost<PaymentGrpcService>("payment-db", provider: provider);
         Booking = new ServiceHost<BookingGrpcService>("booking-db",
             new Dictionary<string, string?>
             {
@@ -33,25 +44,29 @@ public sealed class BookingSystem : IDisposable
                     .ConfigurePrimaryHttpMessageHandler(() => Availability.CreateGrpcHandler());
                 services.AddGrpcClient<PaymentProto.PaymentService.PaymentServiceClient>()
                     .ConfigurePrimaryHttpMessageHandler(() => Payment.CreateGrpcHandler());
-            });
+            },
+            provider: provider);
 
         Bookings = new BookingProto.BookingService.BookingServiceClient(Booking.CreateChannel());
         Rooms = new AvailabilityProto.AvailabilityService.AvailabilityServiceClient(Availability.CreateChannel());
         Payments = new PaymentProto.PaymentService.PaymentServiceClient(Payment.CreateChannel());
     }
 
-    public ServiceHost<AvailabilityGrpcService> Availability { get; }
-    public ServiceHost<PaymentGrpcService> Payment { get; }
-    public ServiceHost<BookingGrpcService> Booking { get; }
+    public Provider Provider { get; }
 
-    public BookingProto.BookingService.BookingServiceClient Bookings { get; }
-    public AvailabilityProto.AvailabilityService.AvailabilityServiceClient Rooms { get; }
-    public PaymentProto.PaymentService.PaymentServiceClient Payments { get; }
+    public ServiceHost<AvailabilityGrpcService> Availability { get; } = null!;
+    public ServiceHost<PaymentGrpcService> Payment { get; } = null!;
+    public ServiceHost<BookingGrpcService> Booking { get; } = null!;
+
+    public BookingProto.BookingService.BookingServiceClient Bookings { get; } = null!;
+    public AvailabilityProto.AvailabilityService.AvailabilityServiceClient Rooms { get; } = null!;
+    public PaymentProto.PaymentService.PaymentServiceClient Payments { get; } = null!;
 
     public void Dispose()
     {
-        Booking.Dispose();
-        Payment.Dispose();
-        Availability.Dispose();
+        Booking?.Dispose();
+        Payment?.Dispose();
+        Availability?.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

@@ -3,19 +3,29 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using HotelBooking.Tests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HotelBooking.Services.IntegrationTests.Infrastructure;
 
+/// <summary>The database provider a test runs on.</summary>
+public enum Provider
+{
+    Sqlite,
+    Postgres,
+}
+
 /// <summary>
-/// One real service, in-process, over its own SQLite file in a fresh temporary folder.
+/// One real service, in-process, over a fresh database of its own: a SQLite file in a temporary folder, or
+/// a new database on the test run's PostgreSQL server.
 /// <typeparamref name="TService"/> is any type of the service's assembly (its gRPC service class).
 /// </summary>
 public sealed class ServiceHost<TService>(
     string connectionName,
     IReadOnlyDictionary<string, string?>? settings = null,
     Action<IServiceCollection>? configureServices = null,
-    string environment = "Development") : WebApplicationFactory<TService>
+    string environment = "Development",
+    Provider provider = Provider.Sqlite) : WebApplicationFactory<TService>
     where TService : class
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("hotelbooking-tests-").FullName;
@@ -31,7 +41,17 @@ public sealed class ServiceHost<TService>(
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
-        builder.UseSetting($"ConnectionStrings:{connectionName}", $"Data Source={DatabasePath}");
+        if (provider == Provider.Postgres)
+        {
+            builder.UseSetting("Database:Provider", "Postgres");
+            builder.UseSetting($"ConnectionStrings:{connectionName}",
+                PostgresServer.ConnectionStringFor($"{connectionName}_{Path.GetFileName(_directory)}".Replace('-', '_')));
+        }
+        else
+        {
+            builder.UseSetting($"ConnectionStrings:{connectionName}", $"Data Source={DatabasePath}");
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace HotelBooking.Availability.Data.Migrations
+namespace HotelBooking.Availability.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class InitialCreate : Migration
@@ -15,19 +15,19 @@ namespace HotelBooking.Availability.Data.Migrations
                 name: "Holds",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    RequestId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    HotelId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    RoomTypeId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    CheckIn = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    CheckOut = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    Rooms = table.Column<int>(type: "INTEGER", nullable: false),
-                    TotalMinor = table.Column<long>(type: "INTEGER", nullable: false),
-                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    TraceParent = table.Column<string>(type: "TEXT", maxLength: 55, nullable: true)
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    RequestId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    HotelId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RoomTypeId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CheckIn = table.Column<DateOnly>(type: "date", nullable: false),
+                    CheckOut = table.Column<DateOnly>(type: "date", nullable: false),
+                    Rooms = table.Column<int>(type: "integer", nullable: false),
+                    TotalMinor = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    TraceParent = table.Column<string>(type: "character varying(55)", maxLength: 55, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -38,10 +38,10 @@ namespace HotelBooking.Availability.Data.Migrations
                 name: "Hotels",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    City = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false)
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    City = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -52,11 +52,11 @@ namespace HotelBooking.Availability.Data.Migrations
                 name: "RoomTypes",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    HotelId = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Capacity = table.Column<int>(type: "INTEGER", nullable: false),
-                    NightlyRateMinor = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    HotelId = table.Column<string>(type: "character varying(64)", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Capacity = table.Column<int>(type: "integer", nullable: false),
+                    NightlyRateMinor = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -73,12 +73,12 @@ namespace HotelBooking.Availability.Data.Migrations
                 name: "Inventory",
                 columns: table => new
                 {
-                    RoomTypeId = table.Column<string>(type: "TEXT", nullable: false),
-                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    Total = table.Column<int>(type: "INTEGER", nullable: false),
-                    Sold = table.Column<int>(type: "INTEGER", nullable: false),
-                    Held = table.Column<int>(type: "INTEGER", nullable: false),
-                    RateMinor = table.Column<long>(type: "INTEGER", nullable: false)
+                    RoomTypeId = table.Column<string>(type: "character varying(64)", nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    Total = table.Column<int>(type: "integer", nullable: false),
+                    Sold = table.Column<int>(type: "integer", nullable: false),
+                    Held = table.Column<int>(type: "integer", nullable: false),
+                    RateMinor = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -3,19 +3,16 @@ using System;
 using HotelBooking.Availability.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace HotelBooking.Availability.Data.Migrations
+namespace HotelBooking.Availability.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AvailabilityDbContext))]
-    [Migration("20261127132914_InitialCreate")]
-    partial class InitialCreate
+    partial class AvailabilityDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
