@@ -2,6 +2,10 @@ using HotelBooking.Gateway.Apis;
 using HotelBooking.Gateway.Extensions;
 using HotelBooking.Gateway.Errors;
 using HotelBooking.Gateway.Security;
+using HotelBooking.ServiceDefaults;
+
+// In a container, "healthcheck" probes the running instance instead of starting one.
+await HealthProbe.ExitIfRequestedAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 

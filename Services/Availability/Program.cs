@@ -3,6 +3,10 @@ using HotelBooking.Availability.Extensions;
 using HotelBooking.Availability.Grpc;
 using Grpc.AspNetCore.Web;
 using HotelBooking.ServiceDefaults.Data;
+using HotelBooking.ServiceDefaults;
+
+// In a container, "healthcheck" probes the running instance instead of starting one.
+await HealthProbe.ExitIfRequestedAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 

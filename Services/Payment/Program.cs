@@ -2,6 +2,10 @@ using HotelBooking.Payments.Data;
 using HotelBooking.Payments.Extensions;
 using HotelBooking.Payments.Grpc;
 using HotelBooking.ServiceDefaults.Data;
+using HotelBooking.ServiceDefaults;
+
+// In a container, "healthcheck" probes the running instance instead of starting one.
+await HealthProbe.ExitIfRequestedAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 
