@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# CI: docker-compose.yml for real, on the local engine. Builds the images, brings the stack up, waits
+# until the gateway is healthy, books a room through the REST API on :5080, checks that nothing but the
+# gateway and the dashboard is published, then takes it all down with its volumes. Needs a running
+# engine (.ci/docker-engine.sh) and the stand-in base images (.ci/images/build-standins.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+project=hotelbooking-ci
+# Compose v1 builds through the engine's API (the classic builder) rather than a newer docker CLI.
+export COMPOSE_DOCKER_CLI_BUILD=0
+compose() { docker compose -p "$project" -f docker-compose.yml -f .ci/compose/prebuilt.yml "$@"; }
+report=artifacts/compose.md
+mkdir -p artifacts
+
+# The service images come from output published here (see .ci/compose/prebuilt.yml).
+for service in availability:Services/Availability payment:Services/Payment booking:Services/Booking gateway:Gateway; do
+  name="${service%%:*}" source="${service#*:}"
+  rm -rf "artifacts/publish/$name"
+  dotnet publish "$source" -c Release -o "artifacts/publish/$name" -p:UseAppHost=false -v q --nologo > /dev/null
+  sed "s/@ASSEMBLY@/$(basename "$source").dll/" .ci/compose/prebuilt.Dockerfile > "artifacts/publish/$name/Dockerfile"
+done
+
+cleanup() {
+  compose logs --no-color > artifacts/compose.log 2>&1 || true
+  compose down -v --remove-orphans > /dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+seconds_since() { echo "$(date +%s.%N) $1" | awk '{ printf "%.1f", $1 - $2 }'; }
+
+build_start=$(date +%s.%N)
+compose build -q
+build_time=$(seconds_since "$build_start")
+
+up_start=$(date +%s.%N)
+compose up -d --build
+gateway="$(compose ps -q gateway)"
+until [ "$(docker inspect -f '{{.State.Health.Status}}' "$gateway")" = healthy ]; do
+  if [ "$(seconds_since "$up_start" | cut -d. -f1)" -ge 180 ]; then
+    echo "the gateway was not healthy after 180 s" >&2
+    compose ps >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+up_time=$(seconds_since "$up_start")
+echo "compose: images built in ${build_time} s; up to a healthy gateway in ${up_time} s"
+
+# The REST booking flow, as a browser client would run it.
+python3 - <<'PY'
+import datetime, json, urllib.request, urllib.error
+
+base = "http://localhost:5080"
+def call(method, path, body=None, expect=200):
+    request = urllib.request.Request(base + path, method=method,
+        data=None if body is None else json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    try:
+        response = urllib.request.urlopen(request, timeout=30)
+        status, payload = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, payload = error.code, error.read()
+    assert status == expect, f"{method} {path}: {status}, expected {expect}: {payload[:500]!r}"
+    return json.loads(payload) if payload else None
+
+hotels = call("GET", "/api/hotels")
+assert len(hotels) == 3, hotels
+check_in = datetime.date.today() + datetime.timedelta(days=30)
+check_out = check_in + datetime.timedelta(days=2)
+stay = f"checkIn={check_in}&checkOut={check_out}&guests=2"
+rooms = call("GET", f"/api/hotels/alfama-riverside/availability?{stay}")
+before = next(r for r in rooms["rooms"] if r["roomTypeId"] == "alfama-riverside-double")["available"]
+booking = call("POST", "/api/bookings", {
+    "hotelId": "alfama-riverside", "roomTypeId": "alfama-riverside-double",
+    "checkIn": str(check_in), "checkOut": str(check_out), "guests": 2,
+    "guest": {"name": "Ana Lima", "email": "ana@example.com"}, "paymentToken": "tok_visa"}, expect=201)
+assert booking["status"] == "Confirmed", booking
+assert call("GET", f"/api/bookings/{booking['id']}")["status"] == "Confirmed"
+rooms = call("GET", f"/api/hotels/alfama-riverside/availability?{stay}")
+after = next(r for r in rooms["rooms"] if r["roomTypeId"] == "alfama-riverside-double")["available"]
+assert after == before - 1, (before, after)
+call("POST", f"/api/bookings/{booking['id']}/cancel")
+call("POST", "/api/bookings", {"hotelId": "nowhere"}, expect=400)
+with urllib.request.urlopen("http://localhost:18888/", timeout=30) as dashboard:
+    assert dashboard.status == 200, dashboard.status
+print(f"compose: REST flow on :5080 passed (booking {booking['id']} confirmed, then cancelled)")
+PY
+
+# Nothing but 5080, 5081 and 18888 is published, and no service or database port answers on this host.
+published="$(compose ps -q | xargs -n 1 docker port | grep -o '0\.0\.0\.0:[0-9]*' | sort -u | tr '\n' ' ')"
+[ "$published" = "0.0.0.0:18888 0.0.0.0:5080 0.0.0.0:5081 " ] || { echo "unexpected published ports: $published" >&2; exit 1; }
+# Does one of our servers answer there? A TCP connect, even a protocol's first bytes, prove nothing on a
+# network whose egress proxy accepts every connection and speaks HTTP/2, so each probe asks for what only
+# ours would say: PostgreSQL's answer to an SSLRequest (one byte, S or N), a service's "Healthy".
+answers() {
+  local kind="$1" host="$2" port="$3"
+  if [ "$kind" = http2 ]; then
+    [ "$(curl -s -m 3 --http2-prior-knowledge "http://$host:$port/health" 2> /dev/null)" = Healthy ]
+    return
+  fi
+  python3 - "$host" "$port" <<'PY'
+import socket, struct, sys
+try:
+    with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2) as s:
+        s.settimeout(2)
+        s.sendall(struct.pack("!ii", 8, 80877103))
+        sys.exit(0 if s.recv(1) in (b"S", b"N") else 1)
+except OSError:
+    sys.exit(1)
+PY
+}
+# The probe itself must see the servers that are meant to answer.
+answers http2 127.0.0.1 5081 || { echo "the HTTP/2 probe does not see the gateway's gRPC edge" >&2; exit 1; }
+for target in postgres:5432 http2:8080; do
+  if answers "${target%%:*}" 127.0.0.1 "${target#*:}"; then
+    echo "a ${target%%:*} server answers on this host's port ${target#*:}" >&2
+    exit 1
+  fi
+done
+# Nor at the containers' own addresses: the internal network gives the host no address and no route.
+for service in postgres:postgres:5432 availability:http2:8080 payment:http2:8080 booking:http2:8080; do
+  IFS=: read -r name kind port <<< "$service"
+  for address in $(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$(compose ps -q "$name")"); do
+    if answers "$kind" "$address" "$port"; then
+      echo "$name answers from this host at $address:$port" >&2
+      exit 1
+    fi
+  done
+done
+echo "compose: published ports are only ${published}"
+
+printf '| images built | up to healthy gateway | REST flow | published ports |\n|---|---|---|---|\n| %s s | %s s | passed | %s|\n' \
+  "$build_time" "$up_time" "$published" > "$report"
