@@ -1,25 +1,19 @@
 #!/usr/bin/env bash
-# CI: docker-compose.yml for real, on the local engine. Builds the images, brings the stack up, waits
+# CI: docker-compose.yml for real, on the local engine. Builds the images from the services' own
+# Dockerfiles (restore and publish inside the SDK image), brings the stack up, waits
 # until the gateway is healthy, books a room through the REST API on :5080, checks that nothing but the
 # gateway and the dashboard is published, then takes it all down with its volumes. Needs a running
 # engine (.ci/docker-engine.sh) and the stand-in base images (.ci/images/build-standins.sh).
+# The user's commands, exactly: docker compose up -d --build, then docker compose down -v.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 project=hotelbooking-ci
 # Compose v1 builds through the engine's API (the classic builder) rather than a newer docker CLI.
 export COMPOSE_DOCKER_CLI_BUILD=0
-compose() { docker compose -p "$project" -f docker-compose.yml -f .ci/compose/prebuilt.yml "$@"; }
+compose() { docker compose -p "$project" "$@"; }
 report=artifacts/compose.md
 mkdir -p artifacts
-
-# The service images come from output published here (see .ci/compose/prebuilt.yml).
-for service in availability:Services/Availability payment:Services/Payment booking:Services/Booking gateway:Gateway; do
-  name="${service%%:*}" source="${service#*:}"
-  rm -rf "artifacts/publish/$name"
-  dotnet publish "$source" -c Release -o "artifacts/publish/$name" -p:UseAppHost=false -v q --nologo > /dev/null
-  sed "s/@ASSEMBLY@/$(basename "$source").dll/" .ci/compose/prebuilt.Dockerfile > "artifacts/publish/$name/Dockerfile"
-done
 
 cleanup() {
   compose logs --no-color > artifacts/compose.log 2>&1 || true

@@ -6,6 +6,8 @@
 #
 #   postgres:15                                  Debian's PostgreSQL 15, official entry point's variables
 #   mcr.microsoft.com/dotnet/aspnet:10.0         this machine's .NET and ASP.NET Core runtimes
+#   mcr.microsoft.com/dotnet/sdk:10.0            the same plus this machine's SDK and trusted certificates,
+#                                                so `dotnet restore` in a build container reaches NuGet as here
 #   mcr.microsoft.com/dotnet/aspire-dashboard:13.6   the dashboard from the Aspire.Dashboard.Sdk package
 set -euo pipefail
 
@@ -74,6 +76,16 @@ if ! exists mcr.microsoft.com/dotnet/aspnet:10.0; then
         --change 'EXPOSE 8080' \
         "$(rootfs dotnet ca-certificates,libicu72,libssl3,tzdata)" mcr.microsoft.com/dotnet/aspnet:10.0 > /dev/null
     echo "built mcr.microsoft.com/dotnet/aspnet:10.0 (stand-in)"
+fi
+
+if ! exists mcr.microsoft.com/dotnet/sdk:10.0; then
+    dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+    "$docker" build --quiet -t hotelbooking-ci/sdk-without-certificates -f "$here/sdk.Dockerfile" "$dotnet_root" > /dev/null
+    "$docker" build --quiet -t mcr.microsoft.com/dotnet/sdk:10.0 \
+        --build-arg NUGET_CERT_REVOCATION_MODE="${NUGET_CERT_REVOCATION_MODE:-online}" \
+        -f "$here/sdk-certificates.Dockerfile" /etc/ssl/certs > /dev/null
+    "$docker" rmi hotelbooking-ci/sdk-without-certificates > /dev/null
+    echo "built mcr.microsoft.com/dotnet/sdk:10.0 (stand-in)"
 fi
 
 if ! exists mcr.microsoft.com/dotnet/aspire-dashboard:13.6; then

@@ -2,6 +2,8 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -63,7 +65,13 @@ public static class DatabaseExtensions
             PrepareSqliteFile(db.Database.GetConnectionString()!);
         }
 
-        // Creates the database too where the provider can (PostgreSQL: when the role may CREATE DATABASE).
+        // On a server, create the database first if it is missing: MigrateAsync would too, but only after
+        // logging a failed connection to it, which reads like a fault on every first start.
+        if (!db.Database.IsSqlite() && db.GetService<IRelationalDatabaseCreator>() is { } creator && !await creator.ExistsAsync())
+        {
+            await creator.CreateAsync();
+        }
+
         await db.Database.MigrateAsync();
 
         if (db.Database.IsSqlite())
