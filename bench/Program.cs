@@ -2,25 +2,55 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using HotelBooking.Bench.Harness;
 using HotelBooking.Bench.Scenarios;
 
-// dotnet run -c Release --project bench -- <scenario> [options]
-//   payload                     bytes on the wire, JSON vs Protobuf, raw, gzip, Brotli
-//   serialization [--smoke]     BenchmarkDotNet: Google.Protobuf vs System.Text.Json (source-generated)
-var scenario = args.FirstOrDefault() ?? "payload";
-switch (scenario)
+// dotnet run -c Release --project bench -- <scenario> [--duration s] [--concurrency n] [--rounds n] [--smoke]
+//   read-paths      one availability query five ways: gRPC / REST direct, REST via the gateway, gRPC / REST via YARP
+//   streaming       WatchAvailability vs polling GetAvailability at the same freshness
+//   booking         the whole saga through the gateway at concurrency 1, 8, 32 (--postgres "…" for PostgreSQL)
+//   tracing         read path and booking with OpenTelemetry off, sampling everything, parent-based 10%
+//   payload         bytes on the wire, JSON vs Protobuf, raw, gzip, Brotli
+//   serialization   BenchmarkDotNet: Google.Protobuf vs System.Text.Json (source-generated)
+// The scenarios that start processes build the services in Release, pin them to core 0 and this process
+// to core 1 (taskset), and alternate the arms of each comparison within the run.
+var options = BenchOptions.Parse(args);
+string[] measured = ["read-paths", "streaming", "booking", "tracing"];
+
+if (measured.Contains(options.Scenario))
 {
+    if (CorePinning.RelaunchPinned(args) is { } exitCode)
+    {
+        return exitCode;
+    }
+
+    if (options.Build)
+    {
+        BenchSystem.BuildRelease();
+    }
+}
+
+switch (options.Scenario)
+{
+    case "read-paths":
+        return await ReadPathsScenario.RunAsync(options);
+    case "streaming":
+        return await StreamingScenario.RunAsync(options);
+    case "booking":
+        return await BookingScenario.RunAsync(options);
+    case "tracing":
+        return await TracingScenario.RunAsync(options);
     case "payload":
         Console.WriteLine(PayloadScenario.Run());
         return 0;
     case "serialization":
         // --smoke: one in-process iteration of each benchmark, to prove they run (CI); no figures from it.
-        var config = args.Contains("--smoke")
+        var config = options.Smoke
             ? ManualConfig.CreateMinimumViable().AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance))
             : DefaultConfig.Instance;
         var summary = BenchmarkRunner.Run<SerializationBenchmarks>(config);
         return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Available: payload, serialization.");
+        Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Available: {string.Join(", ", measured)}, payload, serialization.");
         return 2;
 }

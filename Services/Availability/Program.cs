@@ -1,3 +1,4 @@
+using HotelBooking.Availability.Comparison;
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Extensions;
 using HotelBooking.Availability.Grpc;
@@ -26,5 +27,6 @@ app.MapDefaultEndpoints();
 app.MapGrpcService<AvailabilityGrpcService>();
 app.MapGrpcServiceDefaults();
 app.MapStreamDiagnostics();
+app.MapRestComparison();
 
 app.Run();

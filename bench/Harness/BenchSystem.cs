@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace HotelBooking.Bench.Harness;
+
+/// <summary>What to start: the read path (availability and the gateway) or the whole booking path too.</summary>
+public sealed record SystemOptions
+{
+    /// <summary>Payment and booking as well, for the saga.</summary>
+    public bool Bookings { get; init; }
+
+    /// <summary>A PostgreSQL server's connection string; without one each service gets a SQLite file.</summary>
+    public string? PostgresServer { get; init; }
+
+    /// <summary>Environment for every process (the tracing scenario's OpenTelemetry settings).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// The real services and gateway as processes on loopback, built in Release, on fresh databases, pinned
+/// to core 0 while this process runs on core 1. Ports are free ones, so a running AppHost is no obstacle.
+/// </summary>
+public sealed class BenchSystem : IAsyncDisposable
+{
+    public const string ServerCores = "0";
+    private readonly List<ServerProcess> _processes = [];
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hotelbooking-bench-").FullName;
+
+    private BenchSystem()
+    {
+    }
+
+    public Uri AvailabilityGrpc { get; } = FreeLoopbackUri();
+    public Uri AvailabilityRest { get; } = FreeLoopbackUri();
+    public Uri GatewayRest { get; } = FreeLoopbackUri();
+    public Uri GatewayGrpc { get; } = FreeLoopbackUri();
+    private Uri PaymentGrpc { get; } = FreeLoopbackUri();
+    private Uri BookingGrpc { get; } = FreeLoopbackUri();
+
+    public ServerProcess Availability { get; private set; } = null!;
+    public ServerProcess Gateway { get; private set; } = null!;
+    public IReadOnlyList<ServerProcess> Processes => _processes;
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>Builds every service and the gateway in Release (one build of the AppHost, which references them all).</summary>
+    public static void BuildRelease()
+    {
+        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(RepositoryRoot, "AppHost"), "-c", "Release", "-v", "q", "--nologo"])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var output = build.StandardOutput.ReadToEnd();
+        build.WaitForExit();
+        if (build.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The Release build failed:\n{output}");
+        }
+    }
+
+    public static async Task<BenchSystem> StartAsync(SystemOptions options)
+    {
+        var system = new BenchSystem();
+        try
+        {
+            await system.StartProcessesAsync(options);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartProcessesAsync(SystemOptions options)
+    {
+        var suffix = Path.GetFileName(_dataDirectory).Replace('-', '_');
+        Dictionary<string, string> Service(string connectionName, Uri grpc) => new(options.Environment)
+        {
+            ["Kestrel__Endpoints__Grpc__Url"] = grpc.GetLeftPart(UriPartial.Authority),
+            ["Kestrel__Endpoints__Grpc__Protocols"] = "Http2",
+            ["Database__Provider"] = options.PostgresServer is null ? "Sqlite" : "Postgres",
+            [$"ConnectionStrings__{connectionName}"] = options.PostgresServer is null
+                ? $"Data Source={Path.Combine(_dataDirectory, connectionName + ".sqlite")}"
+                : $"{options.PostgresServer};Database={connectionName.Replace("-db", "")}_{suffix}",
+        };
+
+        var availability = Service("availability-db", AvailabilityGrpc);
+        availability["Kestrel__Endpoints__Rest__Url"] = AvailabilityRest.GetLeftPart(UriPartial.Authority);
+        availability["Kestrel__Endpoints__Rest__Protocols"] = "Http1";
+        availability["Comparison__RestEndpoint"] = "true";
+        Availability = await StartAsync("availability", "Services/Availability/bin/Release/net10.0/Availability.dll", availability, AvailabilityGrpc, http2: true);
+
+        if (options.Bookings)
+        {
+            await StartAsync("payment", "Services/Payment/bin/Release/net10.0/Payment.dll", Service("payment-db", PaymentGrpc), PaymentGrpc, http2: true);
+            var booking = Service("booking-db", BookingGrpc);
+            booking["services__availability__http__0"] = AvailabilityGrpc.GetLeftPart(UriPartial.Authority);
+            booking["services__payment__http__0"] = PaymentGrpc.GetLeftPart(UriPartial.Authority);
+            await StartAsync("booking", "Services/Booking/bin/Release/net10.0/Booking.dll", booking, BookingGrpc, http2: true);
+        }
+
+        Gateway = await StartAsync("gateway", "Gateway/bin/Release/net10.0/Gateway.dll", new Dictionary<string, string>(options.Environment)
+        {
+            ["Kestrel__Endpoints__Rest__Url"] = GatewayRest.GetLeftPart(UriPartial.Authority),
+            ["Kestrel__Endpoints__GrpcEdge__Url"] = GatewayGrpc.GetLeftPart(UriPartial.Authority),
+            ["services__availability__http__0"] = AvailabilityGrpc.GetLeftPart(UriPartial.Authority),
+            ["services__booking__http__0"] = BookingGrpc.GetLeftPart(UriPartial.Authority),
+            ["RateLimiting__Enabled"] = "false",
+            // The plain-proxy arm: YARP forwarding the REST comparison endpoint over HTTP/1.1, as is.
+            ["ReverseProxy__Routes__comparison-rest__ClusterId"] = "comparison-rest",
+            ["ReverseProxy__Routes__comparison-rest__Match__Path"] = "/comparison/{**rest}",
+            ["ReverseProxy__Clusters__comparison-rest__HttpRequest__Version"] = "1.1",
+            ["ReverseProxy__Clusters__comparison-rest__Destinations__rest__Address"] = AvailabilityRest.GetLeftPart(UriPartial.Authority),
+        }, GatewayRest, http2: false);
+    }
+
+    private async Task<ServerProcess> StartAsync(string name, string relativePath, Dictionary<string, string> environment, Uri health, bool http2)
+    {
+        var path = Path.Combine(RepositoryRoot, relativePath);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path} is missing: build in Release first (the bench does unless --no-build).");
+        }
+
+        var process = ServerProcess.Start(name, path, environment, Environment.ProcessorCount > 1 ? ServerCores : null);
+        _processes.Add(process);
+        await process.WaitHealthyAsync(health, http2, TimeSpan.FromMinutes(2));
+        return process;
+    }
+
+    private static Uri FreeLoopbackUri()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "HotelBooking.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("HotelBooking.sln not found above the bench's output folder.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            await process.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file may still be held for a moment; it is in the temp folder
+        }
+    }
+}

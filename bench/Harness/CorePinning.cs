@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace HotelBooking.Bench.Harness;
+
+/// <summary>The load generator runs on core 1 and the servers on core 0, so they never share a core.</summary>
+public static class CorePinning
+{
+    private const string PinnedVariable = "HOTELBOOKING_BENCH_PINNED";
+
+    /// <summary>
+    /// Starts this program again under <c>taskset -c 1</c> and returns its exit code, or null when this
+    /// process is already pinned (or there is one core, or no taskset) and should do the work itself.
+    /// Affinity has to be set before the runtime starts its threads, hence a new process.
+    /// </summary>
+    public static int? RelaunchPinned(string[] args)
+    {
+        if (Environment.GetEnvironmentVariable(PinnedVariable) is not null || Environment.ProcessorCount < 2 || !File.Exists("/usr/bin/taskset"))
+        {
+            return null;
+        }
+
+        var executable = Environment.ProcessPath!;
+        var arguments = Path.GetFileNameWithoutExtension(executable) == "dotnet"
+            ? [Environment.GetCommandLineArgs()[0], .. args] // dotnet Bench.dll …
+            : args;
+        var info = new ProcessStartInfo("/usr/bin/taskset", ["-c", "1", executable, .. arguments]);
+        info.Environment[PinnedVariable] = "1";
+        using var child = Process.Start(info)!;
+        child.WaitForExit();
+        return child.ExitCode;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace HotelBooking.Bench.Harness;
+
+/// <summary>
+/// A service or the gateway as a real process (<c>dotnet App.dll</c> from its Release output), pinned to
+/// the given cores with <c>taskset</c>, logging at Warning. Its CPU time comes from /proc/&lt;pid&gt;/stat.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ: /proc reports CPU time in 1/100 s on Linux
+    private readonly Process _process;
+    private readonly Queue<string> _lastLines = new();
+
+    private ServerProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Remember(e.Data);
+        _process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public int Pid => _process.Id;
+
+    public static ServerProcess Start(string name, string assemblyPath, IReadOnlyDictionary<string, string> environment, string? cpus)
+    {
+        var info = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset")
+        {
+            WorkingDirectory = Path.GetDirectoryName(assemblyPath)!, // its appsettings.json
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (cpus is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(cpus);
+            info.ArgumentList.Add("dotnet");
+        }
+
+        info.ArgumentList.Add(assemblyPath);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__HotelBooking"] = "Warning";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return new ServerProcess(name, Process.Start(info) ?? throw new InvalidOperationException($"Could not start {name}."));
+    }
+
+    /// <summary>Polls /health until it answers 200; HTTP/2 with prior knowledge for the gRPC services.</summary>
+    public async Task WaitHealthyAsync(Uri baseAddress, bool http2, TimeSpan timeout)
+    {
+        using var client = new HttpClient
+        {
+            DefaultRequestVersion = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(2),
+        };
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}:\n{string.Join('\n', _lastLines)}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri(baseAddress, "/health"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // not listening yet
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"{Name} was not healthy after {timeout.TotalSeconds} s:\n{string.Join('\n', _lastLines)}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>User plus system CPU time of the whole process so far (fields 14 and 15 of /proc/pid/stat).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            var stat = File.ReadAllText($"/proc/{Pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11]) + long.Parse(fields[12]);
+            return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        }
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lastLines)
+        {
+            _lastLines.Enqueue(line);
+            if (_lastLines.Count > 40)
+            {
+                _lastLines.Dequeue();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}

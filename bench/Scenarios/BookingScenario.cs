@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using HotelBooking.Bench.Harness;
+
+namespace HotelBooking.Bench.Scenarios;
+
+/// <summary>
+/// The whole saga through the gateway (REST → booking → availability hold → payment charge → confirm,
+/// three databases): bookings/s and latency at concurrency 1, 8 and 32, arms alternating, on SQLite and,
+/// given <c>--postgres "server connection string"</c>, on PostgreSQL too. Each booking is a different
+/// stay, so they compete for the database, not for the last room; a 409 (sold out) is counted apart.
+/// </summary>
+public static class BookingScenario
+{
+    private static readonly string[] RoomTypes =
+    [
+        "alfama-riverside/single", "alfama-riverside/double", "alfama-riverside/family",
+        "spree-loft/single", "spree-loft/double", "spree-loft/loft", "spree-loft/penthouse",
+        "harbour-view/double", "harbour-view/twin",
+    ];
+
+    public sealed record Round(double PerSecond, double P50, double P99, int SoldOut, int Errors, string? FirstError);
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var report = new StringBuilder();
+        var errors = 0;
+        foreach (var (provider, server) in Providers(options))
+        {
+            await using var system = await BenchSystem.StartAsync(new SystemOptions { Bookings = true, PostgresServer = server });
+            var results = await MeasureAsync(system, options, options.Concurrencies(1, 8, 32));
+            errors += results.Values.SelectMany(r => r).Sum(r => r.Errors);
+            report.AppendLine(Table($"{provider}", results, options));
+        }
+
+        Console.WriteLine(report);
+        return errors == 0 ? 0 : 1;
+    }
+
+    public static IEnumerable<(string Provider, string? Server)> Providers(BenchOptions options) =>
+        options.Postgres is null ? [("SQLite", null)] : [("SQLite", null), ("PostgreSQL", options.Postgres)];
+
+    public static async Task<Dictionary<int, List<Round>>> MeasureAsync(BenchSystem system, BenchOptions options, int[] concurrencies)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, UseProxy = false })
+        {
+            BaseAddress = system.GatewayRest,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var soldOut = 0;
+        async Task Book(int sequence)
+        {
+            var (hotel, room) = RoomTypes[Random.Shared.Next(RoomTypes.Length)].Split('/') switch { var p => (p[0], $"{p[0]}-{p[1]}") };
+            var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(Random.Shared.Next(10, 355));
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
+            {
+                Content = JsonContent.Create(new
+                {
+                    hotelId = hotel, roomTypeId = room, checkIn, checkOut = checkIn.AddDays(Random.Shared.Next(1, 3)), guests = 1,
+                    guest = new { name = "Bench Guest", email = "bench@example.com" },
+                    paymentToken = "tok_visa",
+                }),
+            };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var response = await client.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.Conflict)
+            {
+                Interlocked.Increment(ref soldOut);
+                return;
+            }
+
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                throw new HttpRequestException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        var results = concurrencies.ToDictionary(c => c, _ => new List<Round>());
+        foreach (var concurrency in concurrencies)
+        {
+            await Load.RunAsync(concurrency, options.Warmup, Book);
+        }
+
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            foreach (var concurrency in concurrencies)
+            {
+                var soldOutBefore = soldOut;
+                var load = await Load.RunAsync(concurrency, options.Duration, Book);
+                results[concurrency].Add(new Round(load.PerSecond, load.Percentile(0.50), load.Percentile(0.99),
+                    soldOut - soldOutBefore, load.Errors, load.FirstError));
+            }
+        }
+
+        return results;
+    }
+
+    public static string Table(string title, Dictionary<int, List<Round>> results, BenchOptions options)
+    {
+        var table = new StringBuilder()
+            .AppendLine($"### booking on {title}: POST /api/bookings through the gateway, {options.Rounds} alternating rounds of {options.Duration.TotalSeconds:0.#} s per arm")
+            .AppendLine()
+            .AppendLine("| concurrency | bookings/s | p50 ms | p99 ms | sold out (409) | errors |")
+            .AppendLine("|---|---|---|---|---|---|");
+        foreach (var (concurrency, rounds) in results)
+        {
+            table.AppendLine($"| {concurrency} | {Statistics.Spread([.. rounds.Select(r => r.PerSecond)], "N1")} | " +
+                $"{Statistics.Spread([.. rounds.Select(r => r.P50 / 1000)], "N1")} | {Statistics.Spread([.. rounds.Select(r => r.P99 / 1000)], "N1")} | " +
+                $"{rounds.Sum(r => r.SoldOut)} | {rounds.Sum(r => r.Errors)} |");
+        }
+
+        foreach (var failure in results.Values.SelectMany(r => r).Select(r => r.FirstError).OfType<string>().Distinct())
+        {
+            table.AppendLine().AppendLine($"error: {failure}");
+        }
+
+        return table.ToString();
+    }
+}
