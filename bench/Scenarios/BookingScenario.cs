@@ -20,7 +20,7 @@ public static class BookingScenario
         "harbour-view/double", "harbour-view/twin",
     ];
 
-    public sealed record Round(double PerSecond, double P50, double P99, int SoldOut, int Errors, string? FirstError);
+    public sealed record Round(double PerSecond, double P50, double P99, int SoldOut, int Errors, string? FirstError, Dictionary<string, double> CpuPerBooking);
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
@@ -87,9 +87,12 @@ public static class BookingScenario
             foreach (var concurrency in concurrencies)
             {
                 var soldOutBefore = soldOut;
+                var cpuBefore = system.Processes.ToDictionary(p => p.Name, p => p.CpuTime);
                 var load = await Load.RunAsync(concurrency, options.Duration, Book);
+                var cpu = system.Processes.ToDictionary(p => p.Name,
+                    p => load.Calls > 0 ? (p.CpuTime - cpuBefore[p.Name]).TotalMilliseconds / load.Calls : double.NaN);
                 results[concurrency].Add(new Round(load.PerSecond, load.Percentile(0.50), load.Percentile(0.99),
-                    soldOut - soldOutBefore, load.Errors, load.FirstError));
+                    soldOut - soldOutBefore, load.Errors, load.FirstError, cpu));
             }
         }
 
@@ -101,13 +104,17 @@ public static class BookingScenario
         var table = new StringBuilder()
             .AppendLine($"### booking on {title}: POST /api/bookings through the gateway, {options.Rounds} alternating rounds of {options.Duration.TotalSeconds:0.#} s per arm")
             .AppendLine()
-            .AppendLine("| concurrency | bookings/s | p50 ms | p99 ms | sold out (409) | errors |")
-            .AppendLine("|---|---|---|---|---|---|");
+            .AppendLine("CPU is each process's user + system time over the round per call (a 409 is a call too).")
+            .AppendLine()
+            .AppendLine("| concurrency | bookings/s | p50 ms | p99 ms | sold out (409) | errors | CPU ms per call: gateway / booking / availability / payment |")
+            .AppendLine("|---|---|---|---|---|---|---|");
         foreach (var (concurrency, rounds) in results)
         {
             table.AppendLine($"| {concurrency} | {Statistics.Spread([.. rounds.Select(r => r.PerSecond)], "N1")} | " +
                 $"{Statistics.Spread([.. rounds.Select(r => r.P50 / 1000)], "N1")} | {Statistics.Spread([.. rounds.Select(r => r.P99 / 1000)], "N1")} | " +
-                $"{rounds.Sum(r => r.SoldOut)} | {rounds.Sum(r => r.Errors)} |");
+                $"{rounds.Sum(r => r.SoldOut)} | {rounds.Sum(r => r.Errors)} | " +
+                string.Join(" / ", new[] { "gateway", "booking", "availability", "payment" }.Select(p =>
+                    Statistics.Median(rounds.Select(r => r.CpuPerBooking.GetValueOrDefault(p, double.NaN))).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))) + " |");
         }
 
         foreach (var failure in results.Values.SelectMany(r => r).Select(r => r.FirstError).OfType<string>().Distinct())
