@@ -14,6 +14,7 @@ start_docker_engine() {
   command -v docker-compose > /dev/null || missing+=(docker-compose)
   command -v iptables > /dev/null || missing+=(iptables)
   command -v debootstrap > /dev/null || missing+=(debootstrap)
+  command -v curl > /dev/null || missing+=(curl) # the compose smoke's HTTP/2 probe
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "Installing ${missing[*]} from Debian..."
     apt-get update -q > /dev/null

@@ -10,7 +10,7 @@ namespace HotelBooking.AppHost;
 /// container (Docker needed), unless <c>ConnectionStrings:postgres-server</c> names a server that already runs.</item>
 /// </list>
 /// </summary>
-public abstract class ServiceDatabases
+internal abstract class ServiceDatabases
 {
     public abstract IResourceBuilder<ProjectResource> Attach(IResourceBuilder<ProjectResource> service, string connectionName);
 

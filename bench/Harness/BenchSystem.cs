@@ -125,7 +125,7 @@ public sealed class BenchSystem : IAsyncDisposable
             throw new FileNotFoundException($"{path} is missing: build in Release first (the bench does unless --no-build).");
         }
 
-        var process = ServerProcess.Start(name, path, environment, Environment.ProcessorCount > 1 ? ServerCores : null);
+        var process = ServerProcess.Start(name, path, environment, CorePinning.Available ? ServerCores : null);
         _processes.Add(process);
         await process.WaitHealthyAsync(health, http2, TimeSpan.FromMinutes(2));
         return process;

@@ -7,6 +7,9 @@ public static class CorePinning
 {
     private const string PinnedVariable = "HOTELBOOKING_BENCH_PINNED";
 
+    /// <summary>Two cores or more, and taskset to pin with.</summary>
+    public static bool Available => Environment.ProcessorCount > 1 && File.Exists("/usr/bin/taskset");
+
     /// <summary>
     /// Starts this program again under <c>taskset -c 1</c> and returns its exit code, or null when this
     /// process is already pinned (or there is one core, or no taskset) and should do the work itself.
@@ -14,7 +17,7 @@ public static class CorePinning
     /// </summary>
     public static int? RelaunchPinned(string[] args)
     {
-        if (Environment.GetEnvironmentVariable(PinnedVariable) is not null || Environment.ProcessorCount < 2 || !File.Exists("/usr/bin/taskset"))
+        if (Environment.GetEnvironmentVariable(PinnedVariable) is not null || !Available)
         {
             return null;
         }

@@ -4,8 +4,6 @@ namespace HotelBooking.Bench.Harness;
 
 public static class Summary
 {
-    public static int Errors(IEnumerable<Scenarios.ReadPathsScenario.Round> rounds) => rounds.Sum(r => r.Errors);
-
     /// <summary>
     /// A row of a goals table: "–" where an arm was not measured (a single-concurrency run), and
     /// "inconclusive" where the rounds moved more than the goal's size (<paramref name="noise"/> says how much).

@@ -46,7 +46,7 @@ public static class ReadPathsScenario
         }
 
         Console.WriteLine(report);
-        return Summary.Errors(results.Values.SelectMany(r => r)) == 0 ? 0 : 1;
+        return results.Values.SelectMany(r => r).Sum(r => r.Errors) == 0 ? 0 : 1;
     }
 
     public static List<Arm> Arms(BenchSystem system)
