@@ -20,7 +20,7 @@ public sealed record BenchOptions(
             Concurrency: (int?)Number("--concurrency"),
             // A smoke proves the scenario runs; figures come from alternating rounds, three at least.
             Rounds: (int?)Number("--rounds") ?? (smoke ? 1 : 3),
-            // Long enough for tiered compilation to settle on a core shared by every server (2 s after start-up they were still compiling ~100 methods a second).
+            // The least warm-up; the scenarios that start servers go on until their JIT has settled (WarmUp).
             Warmup: TimeSpan.FromSeconds(Number("--warmup") ?? (smoke ? 0.2 : 8)),
             Smoke: smoke,
             Build: !args.Contains("--no-build"),

@@ -35,10 +35,10 @@ public static class ReadPathsScenario
     public static async Task<int> RunAsync(BenchOptions options)
     {
         await using var system = await BenchSystem.StartAsync(new SystemOptions());
-        var results = await MeasureAsync(system, Arms(system), options, options.Concurrencies(1, 32));
+        var (results, warmUp) = await MeasureAsync(system, Arms(system), options, options.Concurrencies(1, 32));
 
         var report = new StringBuilder()
-            .AppendLine(Table(results, options))
+            .AppendLine(Table(results, options, warmUp))
             .AppendLine(Goals(results));
         if (!options.Smoke)
         {
@@ -90,18 +90,26 @@ public static class ReadPathsScenario
         };
     };
 
-    /// <summary>Warms every arm, then runs the arms in turn (A B C … A B C …) for each round.</summary>
-    public static async Task<Dictionary<(string Arm, int Concurrency), List<Round>>> MeasureAsync(
+    /// <summary>
+    /// Warms every arm (at the first concurrency until the JIT settles), then runs the arms in turn
+    /// (A B C … A B C …) for each round.
+    /// </summary>
+    public static async Task<(Dictionary<(string Arm, int Concurrency), List<Round>> Results, WarmUpResult WarmUp)> MeasureAsync(
         BenchSystem system, List<Arm> arms, BenchOptions options, int[] concurrencies)
     {
         var results = new Dictionary<(string, int), List<Round>>();
+        WarmUpResult? firstWarmUp = null;
         foreach (var concurrency in concurrencies)
         {
             var calls = arms.ToDictionary(a => a.Name, a => a.CallAt(concurrency));
-            foreach (var arm in arms)
+            var warmUp = await WarmUp.UntilJitSettlesAsync(system, options, async slice =>
             {
-                await Load.RunAsync(concurrency, options.Warmup, calls[arm.Name]);
-            }
+                foreach (var arm in arms)
+                {
+                    await Load.RunAsync(concurrency, slice / arms.Count, calls[arm.Name]);
+                }
+            });
+            firstWarmUp ??= warmUp;
 
             for (var round = 0; round < options.Rounds; round++)
             {
@@ -117,15 +125,15 @@ public static class ReadPathsScenario
             }
         }
 
-        return results;
+        return (results, firstWarmUp!);
     }
 
-    private static string Table(Dictionary<(string Arm, int Concurrency), List<Round>> results, BenchOptions options)
+    private static string Table(Dictionary<(string Arm, int Concurrency), List<Round>> results, BenchOptions options, WarmUpResult warmUp)
     {
         var table = new StringBuilder()
             .AppendLine($"### read-paths: one availability query (3 nights, {Hotel}), {options.Rounds} alternating rounds of {options.Duration.TotalSeconds:0.#} s per arm")
             .AppendLine()
-            .AppendLine("Medians of the rounds, (min–max) across them. CPU is the process's user + system time over the round, divided by the calls.")
+            .AppendLine($"Servers {warmUp}. Medians of the rounds, (min–max) across them. CPU is the process's user + system time over the round, divided by the calls.")
             .AppendLine()
             .AppendLine("| path | concurrency | requests/s | p50 µs | p99 µs | gateway CPU µs/request | availability CPU µs/request | errors |")
             .AppendLine("|---|---|---|---|---|---|---|---|");

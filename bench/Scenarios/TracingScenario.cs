@@ -37,10 +37,10 @@ public static class TracingScenario
                 await using var system = await BenchSystem.StartAsync(new SystemOptions { Bookings = true, Environment = environment });
                 var gatewayArm = ReadPathsScenario.Arms(system).Single(a => a.Name == "REST via gateway");
                 var read = (await ReadPathsScenario.MeasureAsync(system, [gatewayArm], options with { Rounds = 1 }, [readConcurrency]))
-                    .Values.Single().Single();
+                    .Results.Values.Single().Single();
                 var exportedBefore = sink.Bytes;
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var booking = (await BookingScenario.MeasureAsync(system, options with { Rounds = 1 }, [bookingConcurrency])).Values.Single().Single();
+                var booking = (await BookingScenario.MeasureAsync(system, options with { Rounds = 1 }, [bookingConcurrency])).Results.Values.Single().Single();
                 rounds[name].Add(new Round(read.PerSecond, read.P50, read.CpuPerCall["gateway"], booking.PerSecond, booking.P50,
                     (sink.Bytes - exportedBefore) / 1024.0 / clock.Elapsed.TotalSeconds, read.Errors + booking.Errors));
             }
