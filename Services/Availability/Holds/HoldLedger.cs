@@ -26,11 +26,20 @@ public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOpt
     private DateTime UtcNow => time.GetStorableUtcNow();
 
     /// <summary>Takes <paramref name="rooms"/> rooms for every night of the stay, or returns null when any night lacks them.</summary>
-    public async Task<Hold?> TryCreateAsync(string requestId, Hotel hotel, RoomType roomType, Stay stay, int rooms, CancellationToken cancellationToken)
+    public async Task<Hold?> TryCreateAsync(string requestId, Hotel hotel, RoomType roomType, Stay stay, int rooms, CancellationToken cancellationToken) =>
+        await TryTakeAsync(requestId, hotel, roomType, stay, rooms, expireFirst: false, cancellationToken)
+        // Short of rooms: some may be held by holds past their time that the sweeper has not freed yet.
+        // Freeing them costs a query, so it is done only when it can make the difference.
+        ?? await TryTakeAsync(requestId, hotel, roomType, stay, rooms, expireFirst: true, cancellationToken);
+
+    private async Task<Hold?> TryTakeAsync(string requestId, Hotel hotel, RoomType roomType, Stay stay, int rooms, bool expireFirst, CancellationToken cancellationToken)
     {
         var now = UtcNow;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await ExpireDueAsync(roomType.Id, now, cancellationToken);
+        if (expireFirst)
+        {
+            await ExpireDueAsync(roomType.Id, now, cancellationToken);
+        }
 
         var taken = await NightsOf(roomType.Id, stay)
             .Where(n => n.Total - n.Sold - n.Held >= rooms)
@@ -59,6 +68,9 @@ public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOpt
             TraceParent = TraceLinks.CurrentTraceParent(),
         };
         db.Holds.Add(hold);
+        // A failed insert rolls the whole transaction back, so EF Core's savepoint around it would be two
+        // statements for nothing.
+        db.Database.AutoSavepointsEnabled = false;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return hold;

@@ -171,6 +171,21 @@ public abstract class AvailabilityServiceTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task CreateHold_RoomsHeldByAnExpiredHold_FreesThemAndTakesThem()
+    {
+        var lost = (await _client.CreateHoldAsync(Hold("lost-before-new", 90, 92, rooms: 3))).Hold;
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        // Every penthouse is still held in the table until something expires the old hold: the new one must.
+        var taken = (await _client.CreateHoldAsync(Hold("takes-over", 90, 92, rooms: 3))).Hold;
+
+        Assert.Equal(HoldStatus.Active, taken.Status);
+        Assert.Equal(0, await PenthouseFree(90, 92));
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.ConfirmHoldAsync(new() { HoldId = lost.HoldId }).ResponseAsync);
+        Assert.Equal(ErrorReasons.HoldExpired, error.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
+    }
+
+    [SkippableFact]
     public async Task SweepExpired_AfterLifetime_MarksHoldsExpiredAndFreesInventory()
     {
         await _client.CreateHoldAsync(Hold("swept", 80, 81, rooms: 3));
