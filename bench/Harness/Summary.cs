@@ -6,7 +6,8 @@ public static class Summary
 {
     /// <summary>
     /// A row of a goals table: "–" where an arm was not measured (a single-concurrency run), and
-    /// "inconclusive" where the rounds moved more than the goal's size (<paramref name="noise"/> says how much).
+    /// "inconclusive" where the rounds moved enough to put the measurement on either side of the goal
+    /// (<paramref name="noise"/> says how much they moved).
     /// </summary>
     public static string Goal(string goal, double measured, string format, bool? met, string? noise = null, bool reference = false)
     {
@@ -17,8 +18,8 @@ public static class Summary
 
         var verdict = reference ? "(reference)" : met switch
         {
-            true => "yes",
-            false => "**no**",
+            true => noise is null ? "yes" : $"yes, by more than the {noise} the p50s moved between rounds",
+            false => noise is null ? "**no**" : $"**no**, by more than the {noise} the p50s moved between rounds",
             null => $"inconclusive: p50 moved {noise} between rounds",
         };
         return $"| {goal} | {measured.ToString(format, CultureInfo.InvariantCulture)} | {verdict} |";
