@@ -2,12 +2,15 @@ using System.Diagnostics;
 
 namespace HotelBooking.Bench.Harness;
 
-/// <summary>How a warm-up ended: after how long, and whether the servers' JIT had gone quiet by then.</summary>
-public sealed record WarmUpResult(TimeSpan Elapsed, bool Settled)
+/// <summary>How a warm-up ended: after how long, and whether the servers' JIT had gone quiet by then (null: a smoke, not waited for).</summary>
+public sealed record WarmUpResult(TimeSpan Elapsed, bool? Settled)
 {
-    public override string ToString() => Settled
-        ? $"warmed up for {Elapsed.TotalSeconds:0} s, until tiered compilation had settled in every server"
-        : $"warmed up for {Elapsed.TotalSeconds:0} s; tiered compilation was still busy, so the figures include JIT work";
+    public override string ToString() => Settled switch
+    {
+        true => $"warmed up for {Elapsed.TotalSeconds:0} s, until tiered compilation had settled in every server",
+        false => $"warmed up for {Elapsed.TotalSeconds:0} s; tiered compilation was still busy, so the figures include JIT work",
+        null => $"warmed up for {Elapsed.TotalSeconds:0.#} s only (a smoke, not waiting for the JIT): the figures are not measurements",
+    };
 }
 
 /// <summary>
@@ -32,7 +35,7 @@ public static class WarmUp
         if (options.Smoke)
         {
             await load(options.Warmup);
-            return new(options.Warmup, Settled: false);
+            return new(options.Warmup, Settled: null);
         }
 
         var clock = Stopwatch.StartNew();
