@@ -51,9 +51,11 @@ public static class PostgresServer
 
     private static (PostgreSqlContainer?, string?) Start()
     {
-        var container = new PostgreSqlBuilder(Image).Build();
+        PostgreSqlContainer container;
         try
         {
+            // Build() already looks for the engine, so it belongs inside the try.
+            container = new PostgreSqlBuilder(Image).Build();
             container.StartAsync().GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is DotNet.Testcontainers.Builders.DockerUnavailableException or TimeoutException or HttpRequestException)
