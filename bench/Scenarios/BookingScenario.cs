@@ -17,11 +17,15 @@ namespace HotelBooking.Bench.Scenarios;
 /// </summary>
 public static class BookingScenario
 {
-    private static readonly string[] RoomTypes =
+    /// <summary>The seeded room types the run books: (hotel id, room type id).</summary>
+    private static readonly (string Hotel, string RoomType)[] RoomTypes =
     [
-        "alfama-riverside/single", "alfama-riverside/double", "alfama-riverside/family",
-        "spree-loft/single", "spree-loft/double", "spree-loft/loft", "spree-loft/penthouse",
-        "harbour-view/double", "harbour-view/twin",
+        .. new[]
+        {
+            "alfama-riverside/single", "alfama-riverside/double", "alfama-riverside/family",
+            "spree-loft/single", "spree-loft/double", "spree-loft/loft", "spree-loft/penthouse",
+            "harbour-view/double", "harbour-view/twin",
+        }.Select(r => r.Split('/') switch { var p => (p[0], $"{p[0]}-{p[1]}") }),
     ];
 
     /// <summary>Rooms per night the run imports for every room type it books, far more than a run sells.</summary>
@@ -63,7 +67,7 @@ public static class BookingScenario
         var soldOut = 0;
         async Task Book(int sequence)
         {
-            var (hotel, room) = RoomTypes[Random.Shared.Next(RoomTypes.Length)].Split('/') switch { var p => (p[0], $"{p[0]}-{p[1]}") };
+            var (hotel, room) = RoomTypes[Random.Shared.Next(RoomTypes.Length)];
             var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(Random.Shared.Next(FirstNight, LastNight - 2));
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
             {
@@ -123,7 +127,7 @@ public static class BookingScenario
         using var import = client.ImportInventory();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var line = 0;
-        foreach (var (hotel, room) in RoomTypes.Select(r => r.Split('/') switch { var p => (p[0], $"{p[0]}-{p[1]}") }))
+        foreach (var (hotel, room) in RoomTypes)
         {
             for (var night = FirstNight; night < LastNight; night++)
             {

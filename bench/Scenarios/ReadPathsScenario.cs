@@ -91,8 +91,8 @@ public static class ReadPathsScenario
     };
 
     /// <summary>
-    /// Warms every arm (at the first concurrency until the JIT settles), then runs the arms in turn
-    /// (A B C … A B C …) for each round.
+    /// At each concurrency, warms every arm until the JIT is quiet (at the first that takes long; after it, the
+    /// <c>--warmup</c> time), then runs the arms in turn (A B C … A B C …) for each round. The warm-up reported is the first.
     /// </summary>
     public static async Task<(Dictionary<(string Arm, int Concurrency), List<Round>> Results, WarmUpResult WarmUp)> MeasureAsync(
         BenchSystem system, List<Arm> arms, BenchOptions options, int[] concurrencies)
