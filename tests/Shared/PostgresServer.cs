@@ -45,9 +45,13 @@ public static class PostgresServer
         }
     }
 
-    /// <summary>A connection string for <paramref name="database"/>; the service creates it when it migrates.</summary>
+    /// <summary>
+    /// A connection string for <paramref name="database"/>; the service creates it when it migrates. Test
+    /// classes run in parallel against one server (100 connections at most), so each pool stays small: a
+    /// busy pool makes callers wait for a connection, a full server refuses them (53300).
+    /// </summary>
     public static string ConnectionStringFor(string database) =>
-        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database, MaxPoolSize = 10 }.ConnectionString;
 
     private static (PostgreSqlContainer?, string?) Start()
     {

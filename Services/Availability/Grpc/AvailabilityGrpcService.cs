@@ -121,7 +121,21 @@ public sealed class AvailabilityGrpcService(
     public override async Task<Proto.ConfirmHoldResponse> ConfirmHold(Proto.ConfirmHoldRequest request, ServerCallContext context)
     {
         var result = await holds.ConfirmAsync(request.HoldId, context.CancellationToken);
-        return new() { Hold = MapToProto(EnsureDone(result, request.HoldId)) };
+        switch (result.Outcome)
+        {
+            case HoldOutcome.NotFound:
+                RpcErrors.NotFound($"Hold '{request.HoldId}' was not found.");
+                break;
+            case HoldOutcome.Expired:
+                changes.Publish(new(result.Hold!.HotelId, result.Hold.CheckIn, result.Hold.CheckOut));
+                RpcErrors.FailedPrecondition(ErrorReasons.HoldExpired, $"Hold '{request.HoldId}' expired before it was confirmed.");
+                break;
+            case HoldOutcome.Released:
+                RpcErrors.FailedPrecondition(ErrorReasons.HoldNotActive, $"Hold '{request.HoldId}' was released and cannot be confirmed.");
+                break;
+        }
+
+        return new() { Hold = MapToProto(result.Hold!) };
     }
 
     public override async Task<Proto.ReleaseHoldResponse> ReleaseHold(Proto.ReleaseHoldRequest request, ServerCallContext context)
@@ -138,10 +152,16 @@ public sealed class AvailabilityGrpcService(
             holdId = hold.Id;
         }
 
+        // Released, or Expired when its time had run out first: either way its rooms are free, and the
+        // hold's status in the answer says which.
         var result = await holds.ReleaseAsync(holdId, context.CancellationToken);
-        var released = EnsureDone(result, holdId);
-        changes.Publish(new(released.HotelId, released.CheckIn, released.CheckOut));
-        return new() { Hold = MapToProto(released) };
+        if (result.Outcome == HoldOutcome.NotFound)
+        {
+            RpcErrors.NotFound($"Hold '{holdId}' was not found.");
+        }
+
+        changes.Publish(new(result.Hold!.HotelId, result.Hold.CheckIn, result.Hold.CheckOut));
+        return new() { Hold = MapToProto(result.Hold) };
     }
 
     private static Hold EnsureSameHold(Hold existing, Proto.CreateHoldRequest request, Stay stay)
@@ -153,24 +173,6 @@ public sealed class AvailabilityGrpcService(
         }
 
         return existing;
-    }
-
-    private static Hold EnsureDone(HoldResult result, string holdId)
-    {
-        switch (result.Outcome)
-        {
-            case HoldOutcome.NotFound:
-                RpcErrors.NotFound($"Hold '{holdId}' was not found.");
-                break;
-            case HoldOutcome.Expired:
-                RpcErrors.FailedPrecondition(ErrorReasons.HoldExpired, $"Hold '{holdId}' expired before it was confirmed.");
-                break;
-            case HoldOutcome.NotActive:
-                RpcErrors.FailedPrecondition(ErrorReasons.HoldNotActive, $"Hold '{holdId}' was released and cannot be confirmed.");
-                break;
-        }
-
-        return result.Hold!;
     }
 
     private static Proto.Hotel MapToProto(Hotel hotel) => new()
