@@ -24,7 +24,10 @@ public class BookingDbContext(DbContextOptions options) : DbContext(options)
             booking.Property(b => b.Currency).HasMaxLength(3);
             booking.Property(b => b.Status).HasConversion<string>().HasMaxLength(16);
             booking.Property(b => b.Step).HasConversion<string>().HasMaxLength(16);
-            booking.HasIndex(b => new { b.Step, b.UpdatedAt });
+            // Recovery looks for unsettled bookings whose lease ran out.
+            booking.HasIndex(b => new { b.Step, b.LeaseExpiresAt });
+            booking.Property(b => b.LeaseOwner).HasMaxLength(100);
+            booking.Property(b => b.Refusal).HasMaxLength(4096);
             booking.Property(b => b.Version).IsConcurrencyToken();
             booking.Property(b => b.HoldId).HasMaxLength(40);
             booking.Property(b => b.PaymentId).HasMaxLength(40);

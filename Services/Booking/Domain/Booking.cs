@@ -60,10 +60,80 @@ public sealed class Booking
     /// <summary>Optimistic concurrency: two workers can never both move the same booking from the same state.</summary>
     public int Version { get; private set; }
 
+    /// <summary>
+    /// Who drives the booking until <see cref="LeaseExpiresAt"/>: the process that created or is cancelling
+    /// it, or the recovery worker that took it over. Nobody else moves it before the lease runs out, and
+    /// taking a lease bumps <see cref="Version"/>, so a former holder's next save fails.
+    /// </summary>
+    public string? LeaseOwner { get; private set; }
+    public DateTime? LeaseExpiresAt { get; private set; }
+
+    /// <summary>How many times recovery tried to settle it and failed; each failure waits longer before the next.</summary>
+    public int RecoveryAttempts { get; private set; }
+
+    /// <summary>When recovery gave up on it: a parked booking waits for an operator, and recovery leaves it alone.</summary>
+    public DateTime? ParkedAt { get; private set; }
+
+    /// <summary>
+    /// The refusal a request got when nothing was taken (no rooms, an unknown hotel, an unknown card token), as
+    /// the serialized <c>google.rpc.Status</c> it was answered with: a retry with the same key gets it again.
+    /// </summary>
+    public byte[]? Refusal { get; private set; }
+
     /// <summary>No remote call is left to make: the booking is Confirmed, Failed or Cancelled for good.</summary>
     public bool IsSettled => Step == SagaStep.Done;
 
     public static string NewId() => "bk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>
+    /// A stand-in for the id in logs and traces, where the id itself (the guest's capability) must not go:
+    /// a truncated SHA-256 of it. The id has 128 random bits, so the reference cannot be turned back into it,
+    /// while an operator given an id can compute its reference and find its records.
+    /// </summary>
+    public static string ReferenceFor(string bookingId) =>
+        "bkref_" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(bookingId)).AsSpan(0, 8));
+
+    public string Reference => ReferenceFor(Id);
+
+    /// <summary>Takes the lease: <paramref name="owner"/> drives the booking until <paramref name="until"/>.</summary>
+    public void Lease(string owner, DateTime until)
+    {
+        LeaseOwner = owner;
+        LeaseExpiresAt = until;
+        Version++;
+    }
+
+    /// <summary>Whether nobody drives it now: unsettled, not parked, and its lease (if any) ran out.</summary>
+    public bool IsUnattendedAt(DateTime now) => !IsSettled && ParkedAt is null && (LeaseExpiresAt is null || LeaseExpiresAt <= now);
+
+    /// <summary>Recovery failed to move it: keeps the lease until <paramref name="retryAt"/>, so others leave it alone till then.</summary>
+    public void RecoveryFailed(DateTime retryAt)
+    {
+        RecoveryAttempts++;
+        LeaseExpiresAt = retryAt;
+        Version++;
+    }
+
+    /// <summary>Recovery gives up: the booking stays as it is, for an operator to look at.</summary>
+    public void Park(DateTime now)
+    {
+        ParkedAt = now;
+        Version++;
+    }
+
+    /// <summary>
+    /// The request was refused before anything was taken. The booking ends Failed at once, and keeps its key,
+    /// fingerprint and the refusal, so a retry with the same key replays the refusal and a different request
+    /// with that key is told the key is taken.
+    /// </summary>
+    public void Refuse(string reason, byte[] refusal, DateTime now)
+    {
+        Expect(BookingStatus.Pending, Step);
+        Status = BookingStatus.Failed;
+        FailureReason = reason;
+        Refusal = refusal;
+        Move(SagaStep.Done, now);
+    }
 
     public void RoomsHeld(string holdId, long totalMinor, string currency, DateTime now)
     {

@@ -47,7 +47,7 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
 
         try
         {
-            booking = await saga.BookAsync(booking, request.PaymentToken, context.CancellationToken);
+            booking = await saga.BookAsync(booking, request.PaymentToken, saga.DeadlineFor(context.Deadline), context.CancellationToken);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
@@ -64,13 +64,14 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
         }
         catch (DbUpdateException)
         {
-            if (!await IsKnownRequestAsync(request.RequestId))
+            // A concurrent call with the same key inserted first: its request, its outcome (or "still running").
+            var first = await FindByRequestIdAsync(request.RequestId);
+            if (first is null)
             {
                 throw;
             }
 
-            // A concurrent call with the same key inserted first and is still running.
-            RpcErrors.Aborted(ErrorReasons.RequestInProgress, "A request with this idempotency key is still in progress.");
+            return new() { Booking = MapToProto(Replay(first, fingerprint)) };
         }
 
         return new() { Booking = MapToProto(booking) };
@@ -84,7 +85,7 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
         var booking = await FindAsync(request.BookingId, context.CancellationToken);
         try
         {
-            return new() { Booking = MapToProto(await saga.CancelAsync(booking, context.CancellationToken)) };
+            return new() { Booking = MapToProto(await saga.CancelAsync(booking, saga.DeadlineFor(context.Deadline), context.CancellationToken)) };
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -117,19 +118,27 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
         return await db.Bookings.AnyAsync(b => b.Id == bookingId);
     }
 
-    private async Task<bool> IsKnownRequestAsync(string requestId)
+    private async Task<Booking?> FindByRequestIdAsync(string requestId)
     {
         db.ChangeTracker.Clear();
-        return await db.Bookings.AnyAsync(b => b.RequestId == requestId);
+        return await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.RequestId == requestId);
     }
 
-    /// <summary>What a retry with a known key gets: the same booking, the same decline, or "still running".</summary>
+    /// <summary>
+    /// What a retry with a known key gets: the same booking, the same decline or refusal, or "still running".
+    /// A different request with a used key is refused, whether the first is still running or long settled.
+    /// </summary>
     private static Booking Replay(Booking existing, string fingerprint)
     {
         if (existing.RequestFingerprint != fingerprint)
         {
             RpcErrors.FailedPrecondition(ErrorReasons.IdempotencyKeyReused,
                 "This idempotency key was already used for a different booking request.");
+        }
+
+        if (existing.Refusal is { } refusal)
+        {
+            throw Google.Rpc.Status.Parser.ParseFrom(refusal).ToRpcException();
         }
 
         if (!existing.IsSettled || existing.Status == BookingStatus.Pending)

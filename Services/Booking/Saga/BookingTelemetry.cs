@@ -13,6 +13,7 @@ public sealed class BookingTelemetry
 
     private readonly Counter<long> _bookings;
     private readonly Histogram<double> _sagaDuration;
+    private readonly Counter<long> _parked;
 
     public BookingTelemetry(IMeterFactory meters)
     {
@@ -22,7 +23,13 @@ public sealed class BookingTelemetry
         _sagaDuration = meter.CreateHistogram<double>("hotelbooking.booking.saga.duration", "s",
             "Time from a booking's creation to its settled outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+        _parked = meter.CreateCounter<long>("hotelbooking.bookings.parked", "{booking}",
+            "Bookings recovery gave up on, by the saga step they stopped at: each needs an operator.");
     }
+
+    /// <summary>Records a booking that recovery parked.</summary>
+    public void Parked(Booking booking) =>
+        _parked.Add(1, new KeyValuePair<string, object?>("hotelbooking.booking.step", booking.Step.ToString()));
 
     /// <summary>Records a booking that just settled.</summary>
     public void Settled(Booking booking, DateTime now)

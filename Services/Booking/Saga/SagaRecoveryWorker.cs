@@ -1,6 +1,7 @@
 using Grpc.Core;
 using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Domain;
+using HotelBooking.ServiceDefaults.Data;
 using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,17 +9,22 @@ using Microsoft.Extensions.Options;
 namespace HotelBooking.Bookings.Saga;
 
 /// <summary>
-/// At start-up and then periodically, takes over every booking whose saga stopped half-way and drives it
-/// to Confirmed or Failed. Safe with several instances: each move is guarded by the booking's version.
+/// At start-up and then periodically, takes over every unsettled booking whose lease ran out (its process
+/// died, or its saga gave up at its deadline) and drives it to Confirmed or Failed. Taking the lease is a
+/// version-guarded save, so with several instances exactly one drives a booking at a time. A booking that
+/// cannot be moved waits longer after each failure, and after <see cref="SagaOptions.MaxRecoveryAttempts"/>
+/// it is parked for an operator instead of retried forever.
 /// </summary>
 public sealed class SagaRecoveryWorker(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<SagaOptions> options,
+    BookingTelemetry telemetry,
     ILogger<SagaRecoveryWorker> logger) : BackgroundService
 {
     private const int BatchSize = 50;
-    private static readonly TimeSpan ResumeTimeout = TimeSpan.FromSeconds(10);
+
+    private DateTime UtcNow => time.GetStorableUtcNow();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,25 +43,25 @@ public sealed class SagaRecoveryWorker(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One pass: resumes up to a batch of stale bookings, each in its own scope. Returns how many settled.</summary>
+    /// <summary>One pass: resumes up to a batch of unattended bookings, each in its own scope. Returns how many settled.</summary>
     public async Task<int> RecoverStaleBookingsAsync(CancellationToken cancellationToken)
     {
-        var cutoff = time.GetUtcNow().UtcDateTime - options.Value.StaleAfter;
-        List<string> stale;
+        var now = UtcNow;
+        List<string> unattended;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            stale = await scope.ServiceProvider.GetRequiredService<BookingDbContext>().Bookings
-                .Where(b => b.Step != SagaStep.Done && b.UpdatedAt <= cutoff)
-                .OrderBy(b => b.UpdatedAt)
+            unattended = await scope.ServiceProvider.GetRequiredService<BookingDbContext>().Bookings
+                .Where(b => b.Step != SagaStep.Done && b.ParkedAt == null && (b.LeaseExpiresAt == null || b.LeaseExpiresAt <= now))
+                .OrderBy(b => b.LeaseExpiresAt)
                 .Select(b => b.Id)
                 .Take(BatchSize)
                 .ToListAsync(cancellationToken);
         }
 
         var settled = 0;
-        foreach (var bookingId in stale)
+        foreach (var bookingId in unattended)
         {
-            if (await TryResumeAsync(bookingId, cancellationToken))
+            if (await TryRecoverAsync(bookingId, cancellationToken))
             {
                 settled++;
             }
@@ -64,48 +70,113 @@ public sealed class SagaRecoveryWorker(
         return settled;
     }
 
-    private async Task<bool> TryResumeAsync(string bookingId, CancellationToken cancellationToken)
+    private async Task<bool> TryRecoverAsync(string bookingId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
         var booking = await db.Bookings.FirstAsync(b => b.Id == bookingId, cancellationToken);
+        if (!await TryTakeLeaseAsync(db, booking, cancellationToken))
+        {
+            return false;
+        }
+
         using var trace = BookingTelemetry.Source.StartLinkedRoot("booking recover", booking.TraceParent,
-            ("hotelbooking.booking.id", booking.Id), ("hotelbooking.booking.step", booking.Step.ToString()));
+            ("hotelbooking.booking.ref", booking.Reference), ("hotelbooking.booking.step", booking.Step.ToString()));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ResumeTimeout);
+        timeout.CancelAfter(options.Value.Timeout);
+        var saga = scope.ServiceProvider.GetRequiredService<BookingSaga>();
 
         try
         {
-            await scope.ServiceProvider.GetRequiredService<BookingSaga>().ResumeAsync(booking, timeout.Token);
+            await saga.ResumeAsync(booking, saga.DeadlineFor(DateTime.MaxValue), timeout.Token);
         }
         catch (DbUpdateConcurrencyException)
         {
-            // Another instance moved it first; it is theirs now.
+            // Someone else took the lease after ours ran out; it is theirs now.
             return false;
         }
         catch (RpcException ex) when (booking.IsSettled)
         {
             // The saga settled and reported why (e.g. the hold had expired and the charge was refunded).
-            RecoveryLog.SettledWithError(logger, booking.Id, ex.StatusCode);
+            RecoveryLog.SettledWithError(logger, booking.Reference, ex.StatusCode);
         }
-        catch (Exception ex) when (ex is RpcException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            RecoveryLog.StillStuck(logger, booking.Id, booking.Step);
+            // Whatever went wrong with this booking, the others of the pass still get their turn.
+            await BackOffAsync(bookingId, ex, cancellationToken);
             return false;
         }
 
         trace.Activity?.SetTag("hotelbooking.booking.status", booking.Status.ToString());
         return booking.IsSettled;
     }
+
+    /// <summary>Takes the booking's lease if nobody holds it: a save guarded by its version, so one taker wins.</summary>
+    private async Task<bool> TryTakeLeaseAsync(BookingDbContext db, Booking booking, CancellationToken cancellationToken)
+    {
+        var now = UtcNow;
+        if (!booking.IsUnattendedAt(now))
+        {
+            return false;
+        }
+
+        booking.Lease(BookingSaga.LeaseOwner, now + options.Value.Lease);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Keeps the lease until the next try, further away after each failure; parks the booking after the last.</summary>
+    private async Task BackOffAsync(string bookingId, Exception failure, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+        var booking = await db.Bookings.FirstAsync(b => b.Id == bookingId, cancellationToken);
+        if (booking.IsSettled || booking.LeaseOwner != BookingSaga.LeaseOwner)
+        {
+            return; // settled after all, or someone else took it over
+        }
+
+        var now = UtcNow;
+        booking.RecoveryFailed(now + options.Value.BackoffAfter(booking.RecoveryAttempts + 1));
+        if (booking.RecoveryAttempts >= options.Value.MaxRecoveryAttempts)
+        {
+            booking.Park(now);
+            telemetry.Parked(booking);
+            RecoveryLog.Parked(logger, failure, booking.Reference, booking.Step, booking.RecoveryAttempts);
+        }
+        else
+        {
+            RecoveryLog.StillStuck(logger, failure, booking.Reference, booking.Step, booking.RecoveryAttempts, booking.LeaseExpiresAt!.Value);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Moved meanwhile by whoever took it over.
+        }
+    }
 }
 
 internal static partial class RecoveryLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recovery settled booking {BookingId} after {StatusCode}")]
-    public static partial void SettledWithError(ILogger logger, string bookingId, StatusCode statusCode);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovery settled booking {BookingRef} after {StatusCode}")]
+    public static partial void SettledWithError(ILogger logger, string bookingRef, StatusCode statusCode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery could not move booking {BookingId} past {Step}; retrying next pass")]
-    public static partial void StillStuck(ILogger logger, string bookingId, SagaStep step);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery could not move booking {BookingRef} past {Step} (attempt {Attempts}); next try after {RetryAt:O}")]
+    public static partial void StillStuck(ILogger logger, Exception exception, string bookingRef, SagaStep step, int attempts, DateTime retryAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recovery gave up on booking {BookingRef} at {Step} after {Attempts} attempts; it is parked for an operator")]
+    public static partial void Parked(ILogger logger, Exception exception, string bookingRef, SagaStep step, int attempts);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A saga recovery pass failed; retrying next pass")]
     public static partial void PassFailed(ILogger logger, Exception exception);

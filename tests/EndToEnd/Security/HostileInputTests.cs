@@ -316,7 +316,8 @@ public sealed class HostileInputTests(SystemFixture system, ITestOutputHelper ou
         }
 
         return (
-            Hash("booking-db", "SELECT \"Id\", \"Status\", \"Step\", \"Version\" FROM \"Bookings\" ORDER BY \"Id\""),
+            // A refused request keeps its idempotency key (and its refusal, for replays), but books nothing.
+            Hash("booking-db", "SELECT \"Id\", \"Status\", \"Step\", \"Version\" FROM \"Bookings\" WHERE \"Refusal\" IS NULL ORDER BY \"Id\""),
             Hash("payment-db", "SELECT \"Id\", \"Status\", \"AmountMinor\" FROM \"Payments\" ORDER BY \"Id\""),
             Hash("availability-db", "SELECT \"RoomTypeId\", \"Date\", \"Total\", \"Sold\", \"Held\", \"RateMinor\" FROM \"Inventory\" ORDER BY \"RoomTypeId\", \"Date\""));
     }

@@ -64,17 +64,50 @@ public abstract class BookingServiceTests
     }
 
     [SkippableFact]
-    public async Task CreateBooking_UnknownToken_InvalidArgumentAndNoTraceLeft()
+    public async Task CreateBooking_UnknownToken_InvalidArgumentNothingTakenAndTheSameRefusalOnARetry()
     {
         var before = await DoubleFree(30, 31);
         var request = Request(30, 31, "tok_unknown");
 
         var error = await Assert.ThrowsAsync<RpcException>(() => _system.Bookings.CreateBookingAsync(request).ResponseAsync);
+        var replay = await Assert.ThrowsAsync<RpcException>(() => _system.Bookings.CreateBookingAsync(request).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal(before, await DoubleFree(30, 31));
-        using var scope = _system.Booking.Services.CreateScope();
-        Assert.False(await scope.ServiceProvider.GetRequiredService<BookingDbContext>().Bookings.AnyAsync(b => b.RequestId == request.RequestId));
+        Assert.Equal(error.Status, replay.Status);
+        Assert.Equal(["payment_token"], replay.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+        Assert.Equal(0, await CapturesFor(await BookingIdFor(request.RequestId)));
+    }
+
+    [SkippableFact]
+    public async Task CreateBooking_KeyOfARefusedRequestWithAnotherBody_RefusedAsReusedKey()
+    {
+        var refused = Request(32, 33, "tok_unknown");
+        await Assert.ThrowsAsync<RpcException>(() => _system.Bookings.CreateBookingAsync(refused).ResponseAsync);
+        var other = Request(32, 33, "tok_visa");
+        other.RequestId = refused.RequestId;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _system.Bookings.CreateBookingAsync(other).ResponseAsync);
+
+        Assert.Equal(ErrorReasons.IdempotencyKeyReused, error.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
+    }
+
+    [SkippableFact]
+    public async Task CreateBooking_OneKeyTenDifferentBodiesAtOnce_OneRunsTheOthersAreToldTheKeyIsTaken()
+    {
+        var key = Guid.NewGuid().ToString();
+        var attempts = Enumerable.Range(0, 10).Select(i =>
+        {
+            var request = Request(34, 35, "tok_visa");
+            request.RequestId = key;
+            request.Guest.Name = $"Guest {i}";
+            return Outcome(() => _system.Bookings.CreateBookingAsync(request).ResponseAsync);
+        });
+
+        var outcomes = await Task.WhenAll(attempts);
+
+        Assert.Equal(1, outcomes.Count(o => o == "OK"));
+        Assert.All(outcomes.Where(o => o != "OK"), o => Assert.Equal(ErrorReasons.IdempotencyKeyReused, o));
     }
 
     [SkippableFact]
@@ -202,6 +235,26 @@ public abstract class BookingServiceTests
             Assert.True(DateTime.UtcNow < deadline, $"Booking still at {booking.Step}.");
             await Task.Delay(100);
         }
+    }
+
+    private static async Task<string> Outcome(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return "OK";
+        }
+        catch (RpcException e)
+        {
+            return e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason ?? e.StatusCode.ToString();
+        }
+    }
+
+    private async Task<string> BookingIdFor(string requestId)
+    {
+        using var scope = _system.Booking.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<BookingDbContext>().Bookings
+            .Where(b => b.RequestId == requestId).Select(b => b.Id).SingleAsync();
     }
 
     private async Task<int> DoubleFree(int checkIn, int checkOut) =>

@@ -35,7 +35,8 @@ public abstract class BookingSystem : IDisposable
             {
                 ["services:availability:http:0"] = "http://localhost",
                 ["services:payment:http:0"] = "http://localhost",
-                ["Saga:StaleAfter"] = "00:00:01",
+                ["Saga:Timeout"] = "00:00:05",
+                ["Saga:Lease"] = "00:00:06",
                 ["Saga:RecoveryInterval"] = "00:00:00.200",
             },
             services =>

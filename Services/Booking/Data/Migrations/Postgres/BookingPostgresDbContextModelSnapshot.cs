@@ -68,9 +68,26 @@ namespace HotelBooking.Bookings.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("ParkedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("PaymentId")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<int>("RecoveryAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Refusal")
+                        .HasMaxLength(4096)
+                        .HasColumnType("bytea");
 
                     b.Property<string>("RequestFingerprint")
                         .IsRequired()
@@ -116,7 +133,7 @@ namespace HotelBooking.Bookings.Data.Migrations.Postgres
                     b.HasIndex("RequestId")
                         .IsUnique();
 
-                    b.HasIndex("Step", "UpdatedAt");
+                    b.HasIndex("Step", "LeaseExpiresAt");
 
                     b.ToTable("Bookings");
                 });

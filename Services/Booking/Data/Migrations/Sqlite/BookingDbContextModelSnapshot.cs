@@ -63,9 +63,26 @@ namespace HotelBooking.Bookings.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ParkedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PaymentId")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("RecoveryAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Refusal")
+                        .HasMaxLength(4096)
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("RequestFingerprint")
                         .IsRequired()
@@ -111,7 +128,7 @@ namespace HotelBooking.Bookings.Data.Migrations.Sqlite
                     b.HasIndex("RequestId")
                         .IsUnique();
 
-                    b.HasIndex("Step", "UpdatedAt");
+                    b.HasIndex("Step", "LeaseExpiresAt");
 
                     b.ToTable("Bookings");
                 });
