@@ -17,6 +17,7 @@ public static class ErrorReasons
     public const string HoldNotActive = "HOLD_NOT_ACTIVE";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string RequestInProgress = "REQUEST_IN_PROGRESS";
+    public const string PaymentNotRefundable = "PAYMENT_NOT_REFUNDABLE";
 
     /// <summary>ErrorInfo metadata key carrying the id of a booking the error is about.</summary>
     public const string BookingIdMetadata = "booking_id";

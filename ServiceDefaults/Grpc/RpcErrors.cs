@@ -45,6 +45,11 @@ public static class RpcErrors
     public static void Unavailable(string reason, string message, IDictionary<string, string>? metadata = null) =>
         throw WithReason(Code.Unavailable, reason, message, metadata);
 
+    /// <summary>The call's deadline passed before it could take effect; nothing was done.</summary>
+    [DoesNotReturn]
+    public static void DeadlineExceeded(string message) =>
+        throw new Google.Rpc.Status { Code = (int)Code.DeadlineExceeded, Message = message }.ToRpcException();
+
     /// <summary>A concurrent call holds what this one needs; the caller may retry later.</summary>
     [DoesNotReturn]
     public static void Aborted(string reason, string message) =>

@@ -4,8 +4,12 @@ using Grpc.Core;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
 using HotelBooking.Contracts.Payment.V1;
+using HotelBooking.Payments.Data;
 using HotelBooking.Payments.Grpc;
 using HotelBooking.Services.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HotelBooking.Services.IntegrationTests.Payment;
 
@@ -66,6 +70,23 @@ public sealed class PaymentServiceTests : IDisposable
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("payment_token", error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Single().Field);
         await Assert.ThrowsAsync<RpcException>(() => _client.ChargeAsync(Charge("k5", "tok_nope")).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task Charge_ReachingTheServiceAfterItsDeadline_RefusedAndNothingCharged()
+    {
+        // The payment service's clock runs a minute ahead: every call with a deadline arrives after it, as a
+        // charge does that waited in a queue while the booking saga's lease ran out.
+        using var late = new ServiceHost<PaymentGrpcService>("payment-db", configureServices: services =>
+            services.AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(1))));
+        var client = new PaymentService.PaymentServiceClient(late.CreateChannel());
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            client.ChargeAsync(Charge("k9", "tok_visa"), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        using var scope = late.Services.CreateScope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<PaymentDbContext>().Payments.CountAsync());
     }
 
     [Fact]
