@@ -1,12 +1,14 @@
 using Google.Rpc;
 using Grpc.Core;
 using HotelBooking.Bookings.Data;
+using HotelBooking.Bookings.Saga;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Booking.V1;
 using HotelBooking.Payments.Data;
 using HotelBooking.ServiceDefaults.Faults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using HotelBooking.Services.IntegrationTests.Infrastructure;
 using HotelBooking.Tests;
 using static HotelBooking.Services.IntegrationTests.Infrastructure.Dates;
@@ -217,6 +219,73 @@ public abstract class BookingServiceTests
         Assert.Equal(HotelBooking.Bookings.Domain.BookingStatus.Failed, booking.Status);
         Assert.Equal(before, await DoubleFree(90, 92));
         Assert.Equal(0, await CapturesFor(booking.Id));
+    }
+
+    [SkippableFact]
+    public async Task Recovery_EightPassesAtOnceOnOneStalledBooking_OnlyTheLeaseHolderDrivesIt()
+    {
+        var request = Request(100, 102, "tok_visa");
+        var faults = _system.Availability.Services.GetRequiredService<FaultInjector>();
+        faults.Apply(FaultSettings.None with { FailNext = 4, Methods = ["ConfirmHold"] });
+        await Assert.ThrowsAsync<RpcException>(() => _system.Bookings.CreateBookingAsync(request).ResponseAsync);
+        faults.Apply(FaultSettings.None with { Methods = ["ConfirmHold"] }); // count ConfirmHold calls from here on
+        var confirmsBefore = faults.Counters.Calls;
+        var recovery = _system.Booking.Services.GetServices<IHostedService>().OfType<SagaRecoveryWorker>().Single();
+
+        HotelBooking.Bookings.Domain.Booking booking;
+        while (!(booking = await FindAsync(request.RequestId)).IsSettled)
+        {
+            // Eight passes race the background worker on every round until the lease has run out and one wins.
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => recovery.RecoverStaleBookingsAsync(CancellationToken.None)));
+            await Task.Delay(50);
+        }
+
+        faults.Apply(FaultSettings.None);
+        Assert.Equal(HotelBooking.Bookings.Domain.BookingStatus.Confirmed, booking.Status);
+        Assert.Equal(1, faults.Counters.Calls - confirmsBefore);
+    }
+
+    [SkippableFact]
+    public async Task Recovery_BookingThatCanNeverBeConfirmed_ParkedAfterItsAttemptsWhileOthersSettle()
+    {
+        var stuck = Request(110, 112, "tok_visa");
+        var later = Request(113, 114, "tok_visa");
+        var faults = _system.Availability.Services.GetRequiredService<FaultInjector>();
+        faults.Apply(FaultSettings.None with { FailNext = 1_000_000, Methods = ["ConfirmHold"] });
+        try
+        {
+            await Assert.ThrowsAsync<RpcException>(() => _system.Bookings.CreateBookingAsync(stuck).ResponseAsync);
+            _system.Payment.Services.GetRequiredService<FaultInjector>().Apply(FaultSettings.None with { FailNext = 4, Methods = ["Charge"] });
+            await Assert.ThrowsAsync<RpcException>(() => _system.Bookings.CreateBookingAsync(later).ResponseAsync);
+
+            // The second booking stopped before its charge: recovery fails it and gives its room back,
+            // however often the first one fails before it.
+            Assert.Equal(HotelBooking.Bookings.Domain.BookingStatus.Failed, (await WaitUntilSettledAsync(later.RequestId)).Status);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            HotelBooking.Bookings.Domain.Booking parked;
+            while ((parked = await FindAsync(stuck.RequestId)).ParkedAt is null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"Not parked after {parked.RecoveryAttempts} attempts.");
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(3, parked.RecoveryAttempts); // Saga:MaxRecoveryAttempts in BookingSystem
+            Assert.Equal(HotelBooking.Bookings.Domain.SagaStep.ConfirmHold, parked.Step);
+            var attempts = parked.RecoveryAttempts;
+            await Task.Delay(1000);
+            Assert.Equal(attempts, (await FindAsync(stuck.RequestId)).RecoveryAttempts); // left alone once parked
+        }
+        finally
+        {
+            faults.Apply(FaultSettings.None);
+        }
+    }
+
+    private async Task<HotelBooking.Bookings.Domain.Booking> FindAsync(string requestId)
+    {
+        using var scope = _system.Booking.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<BookingDbContext>().Bookings.AsNoTracking()
+            .SingleAsync(b => b.RequestId == requestId);
     }
 
     private async Task<HotelBooking.Bookings.Domain.Booking> WaitUntilSettledAsync(string requestId)

@@ -38,6 +38,8 @@ public abstract class BookingSystem : IDisposable
                 ["Saga:Timeout"] = "00:00:05",
                 ["Saga:Lease"] = "00:00:06",
                 ["Saga:RecoveryInterval"] = "00:00:00.200",
+                ["Saga:RecoveryBackoff"] = "00:00:00.200",
+                ["Saga:MaxRecoveryAttempts"] = "3",
             },
             services =>
             {
