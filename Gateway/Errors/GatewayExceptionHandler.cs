@@ -28,7 +28,7 @@ internal sealed class GatewayExceptionHandler(
 
         if (exception is RpcException { StatusCode: var code } && problem.Status >= 500)
         {
-            GatewayLog.DownstreamFailed(logger, httpContext.Request.Path, code);
+            GatewayLog.DownstreamFailed(logger, BookingIdRedaction.Redact(httpContext.Request.Path), code);
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;

@@ -32,6 +32,7 @@ internal static class GatewayServiceExtensions
             problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<GatewayExceptionHandler>();
+        services.AddBookingIdRedaction();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
             kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
         // Malformed bodies throw, in every environment, so the exception handler can name the bad field.

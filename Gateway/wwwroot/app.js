@@ -3,14 +3,16 @@
 
 const $ = (selector) => document.querySelector(selector);
 
-const state = { search: null, rooms: [], events: null, booking: null };
+const state = { search: null, rooms: [], events: null, booking: null, attempt: null };
 
 // ---- Talking to the API -------------------------------------------------------------------------
 
+// A failed call: the problem the server sent, and its HTTP status (none when no answer arrived).
 class ProblemError extends Error {
-  constructor(problem) {
+  constructor(problem, status) {
     super(problem.detail || problem.title || "Something went wrong.");
     this.problem = problem;
+    this.status = status;
   }
 }
 
@@ -24,7 +26,7 @@ async function api(path, options = {}) {
   const isJson = (response.headers.get("Content-Type") || "").includes("json");
   const body = isJson ? await response.json() : null;
   if (!response.ok) {
-    throw new ProblemError(body ?? { title: `Error ${response.status}`, detail: `The server answered ${response.status}.` });
+    throw new ProblemError(body ?? { title: `Error ${response.status}`, detail: `The server answered ${response.status}.` }, response.status);
   }
   return body;
 }
@@ -170,22 +172,52 @@ async function book(event) {
     guest: { name: $("#guest-name").value, email: $("#guest-email").value },
     paymentToken: $("#card").value,
   };
+  const request = JSON.stringify(body);
+  const key = idempotencyKeyFor(request);
   const button = form.querySelector("button");
   button.disabled = true;
   try {
-    // One key per attempt: if the network drops the answer, pressing again cannot book twice.
     const booking = await api("/api/bookings", {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
-      body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+      body: request,
     });
+    state.attempt = null;
     showBooking(booking);
     setMessage(message, "Booked. Your confirmation is below.", "ok");
   } catch (error) {
-    showProblem(error, form, message);
+    const undecided = isUndecided(error);
+    if (!undecided) {
+      state.attempt = null;
+    }
+    if (undecided && error.status !== 429) {
+      setMessage(message, "Your booking is not confirmed yet: it may still go through. Press “Book and pay” again "
+        + "to see how it ended; you will not be booked or charged twice.", "error");
+    } else {
+      showProblem(error, form, message);
+    }
   } finally {
     button.disabled = false;
   }
+}
+
+// One Idempotency-Key per booking attempt, kept until the attempt has an outcome: pressing again after a
+// timeout or a lost answer sends the same key, and the server answers with the first attempt's outcome
+// instead of booking again. A different request (any field changed: hotel, room, dates, guests, guest,
+// card) is a new attempt with a new key.
+function idempotencyKeyFor(request) {
+  if (state.attempt?.request !== request) {
+    state.attempt = { request, key: crypto.randomUUID() };
+  }
+  return state.attempt.key;
+}
+
+// No outcome yet: no answer at all, a failure on the way (5xx, e.g. 504 or 503 BOOKING_PENDING), a request
+// not taken (429), or the first attempt still running (409 REQUEST_IN_PROGRESS). Anything else is final:
+// a booking, or a refusal such as 400, 402, 409 or 422.
+function isUndecided(error) {
+  const status = error.status;
+  return status === undefined || status >= 500 || status === 429 || error.problem?.reason === "REQUEST_IN_PROGRESS";
 }
 
 function showBooking(booking) {

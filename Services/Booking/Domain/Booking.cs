@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using HotelBooking.Contracts;
 
 namespace HotelBooking.Bookings.Domain;
 
@@ -85,15 +86,8 @@ public sealed class Booking
 
     public static string NewId() => "bk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    /// <summary>
-    /// A stand-in for the id in logs and traces, where the id itself (the guest's capability) must not go:
-    /// a truncated SHA-256 of it. The id has 128 random bits, so the reference cannot be turned back into it,
-    /// while an operator given an id can compute its reference and find its records.
-    /// </summary>
-    public static string ReferenceFor(string bookingId) =>
-        "bkref_" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(bookingId)).AsSpan(0, 8));
-
-    public string Reference => ReferenceFor(Id);
+    /// <summary>How logs and traces name it (<see cref="BookingReference"/>): never by its id.</summary>
+    public string Reference => BookingReference.For(Id);
 
     /// <summary>Takes the lease: <paramref name="owner"/> drives the booking until <paramref name="until"/>.</summary>
     public void Lease(string owner, DateTime until)

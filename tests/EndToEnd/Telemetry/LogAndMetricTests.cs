@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using HotelBooking.EndToEnd.Infrastructure;
 using static HotelBooking.EndToEnd.Infrastructure.TestData;
 
@@ -30,6 +32,32 @@ public sealed class LogAndMetricTests(SystemFixture system)
         var requestPathLogs = system.Telemetry.Logs.Where(l => l.Category.StartsWith("HotelBooking.", StringComparison.Ordinal)
             && (l.Category.Contains(".Grpc.") || l.Category.Contains(".Saga.BookingSaga") || l.Category.Contains(".Gateway.")));
         Assert.All(requestPathLogs, l => Assert.Matches("^[0-9a-f]{32}$", l.TraceId));
+    }
+
+    [Fact]
+    public async Task LogsAndSpans_AfterABookingIsReadAndCancelled_NeverCarryItsId()
+    {
+        var (checkIn, checkOut) = UniqueStay();
+        var booked = await system.Api.PostBookingAsync(BookingBody(checkIn, checkOut));
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var bookingId = (await booked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await system.Api.GetAsync($"/api/bookings/{bookingId}")).StatusCode);
+        var cancel = await system.Api.PostAsync($"/api/bookings/{bookingId}/cancel", null);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var traceId = cancel.Headers.GetValues("X-Trace-Id").Single();
+
+        // Wait until the cancel's spans from the gateway and the booking service have arrived.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (system.Telemetry.Spans.Where(s => s.TraceId == traceId).Select(s => s.Service).Distinct().Count() < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The cancel's trace {traceId} did not arrive.");
+            await Task.Delay(500);
+        }
+
+        // The id is the guest's capability to read and cancel the booking: telemetry names it by its reference.
+        Assert.DoesNotContain(system.Telemetry.Logs, l => l.Text.Contains(bookingId, StringComparison.Ordinal));
+        Assert.DoesNotContain(system.Telemetry.Spans, s => s.Name.Contains(bookingId, StringComparison.Ordinal)
+            || s.Attributes.Values.Any(v => v.Contains(bookingId, StringComparison.Ordinal)));
     }
 
     [Fact]
