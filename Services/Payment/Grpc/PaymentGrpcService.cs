@@ -50,6 +50,9 @@ public sealed class PaymentGrpcService(
             CreatedAt = time.GetStorableUtcNow(),
         };
         db.Payments.Add(payment);
+        // The booking saga's lease outlasts its call deadline; once it has passed, recovery may already be
+        // deciding from what is stored whether money was taken, so a charge that comes this late must not land.
+        ThrowIfPastDeadline(context);
 
         try
         {
@@ -80,7 +83,7 @@ public sealed class PaymentGrpcService(
         var payment = await FindAsync(request.PaymentId, context.CancellationToken);
         if (!payment.TryRefund(time.GetStorableUtcNow()))
         {
-            RpcErrors.FailedPrecondition("PAYMENT_NOT_REFUNDABLE", $"Payment '{payment.Id}' is {payment.Status} and cannot be refunded.");
+            RpcErrors.FailedPrecondition(ErrorReasons.PaymentNotRefundable, $"Payment '{payment.Id}' is {payment.Status} and cannot be refunded.");
         }
 
         await db.SaveChangesAsync(context.CancellationToken);
@@ -103,6 +106,14 @@ public sealed class PaymentGrpcService(
         }
 
         return new() { Payment = MapToProto(payment) };
+    }
+
+    private void ThrowIfPastDeadline(ServerCallContext context)
+    {
+        if (context.Deadline != DateTime.MaxValue && time.GetUtcNow().UtcDateTime >= context.Deadline)
+        {
+            RpcErrors.DeadlineExceeded("The charge reached the payment service after its deadline; nothing was charged.");
+        }
     }
 
     private async Task<Payment> FindAsync(string paymentId, CancellationToken cancellationToken)
