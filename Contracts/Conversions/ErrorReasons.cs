@@ -18,6 +18,7 @@ public static class ErrorReasons
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string RequestInProgress = "REQUEST_IN_PROGRESS";
     public const string PaymentNotRefundable = "PAYMENT_NOT_REFUNDABLE";
+    public const string TooManyStreams = "TOO_MANY_STREAMS";
 
     /// <summary>ErrorInfo metadata key carrying the id of a booking the error is about.</summary>
     public const string BookingIdMetadata = "booking_id";

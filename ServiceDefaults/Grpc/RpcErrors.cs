@@ -45,6 +45,11 @@ public static class RpcErrors
     public static void Unavailable(string reason, string message, IDictionary<string, string>? metadata = null) =>
         throw WithReason(Code.Unavailable, reason, message, metadata);
 
+    /// <summary>A limit of this server is reached (not the caller's fault); the caller may retry later.</summary>
+    [DoesNotReturn]
+    public static void ResourceExhausted(string reason, string message) =>
+        throw WithReason(Code.ResourceExhausted, reason, message, metadata: null);
+
     /// <summary>The call's deadline passed before it could take effect; nothing was done.</summary>
     [DoesNotReturn]
     public static void DeadlineExceeded(string message) =>

@@ -9,26 +9,29 @@ namespace HotelBooking.Availability.Streaming;
 
 /// <summary>
 /// The two streams that push availability: WatchAvailability (server streaming) and StreamQuotes
-/// (bidirectional). Both re-quote when a change touches their stay, and on a timer, and send only what
-/// differs from what the caller already has. One span per stream (the call's), with an event per message.
+/// (bidirectional). Both re-quote after a change, at most once per <see cref="StreamingOptions.RequoteInterval"/>,
+/// and on a timer, and send only what differs from what the caller already has. One span per stream (the
+/// call's), with an event per message.
 /// </summary>
 public sealed class AvailabilityStreams(
     StayQuoter quoter,
     AvailabilityChanges changes,
     StreamTracker tracker,
+    TimeProvider time,
     IOptions<StreamingOptions> options)
 {
     public async Task WatchAsync(Proto.WatchAvailabilityRequest request,
         IServerStreamWriter<Proto.WatchAvailabilityResponse> responses, CancellationToken cancellationToken)
     {
+        using var open = tracker.Track("WatchAvailability");
         var stay = quoter.Validate(request.CheckIn, request.CheckOut, request.Guests);
         var hotel = await quoter.FindHotelAsync(request.HotelId, cancellationToken);
-        using var open = tracker.Track("WatchAvailability");
         using var subscription = changes.Subscribe();
 
         Proto.StayAvailability? last = null;
         while (true)
         {
+            var quotedAt = time.GetUtcNow();
             var quote = await quoter.QuoteAsync(hotel, stay, request.Guests, cancellationToken);
             if (!quote.Equals(last))
             {
@@ -37,7 +40,8 @@ public sealed class AvailabilityStreams(
                 last = quote;
             }
 
-            await NextChangeAsync(subscription, cancellationToken);
+            await NextChangeAsync(subscription, quotedAt, cancellationToken);
+            tracker.CountRequote();
         }
     }
 
@@ -51,6 +55,7 @@ public sealed class AvailabilityStreams(
         var gate = new SemaphoreSlim(1, 1);
         (Hotel Hotel, Stay Stay, int Guests)? current = null;
         Proto.StayAvailability? last = null;
+        var quotedAt = time.GetUtcNow();
 
         async Task SendAsync(Proto.StreamQuotesResponse response)
         {
@@ -100,7 +105,7 @@ public sealed class AvailabilityStreams(
         {
             while (!stop.IsCancellationRequested)
             {
-                await NextChangeAsync(subscription, stop.Token);
+                await NextChangeAsync(subscription, quotedAt, stop.Token);
                 await gate.WaitAsync(stop.Token);
                 try
                 {
@@ -111,6 +116,8 @@ public sealed class AvailabilityStreams(
                         continue;
                     }
 
+                    quotedAt = time.GetUtcNow();
+                    tracker.CountRequote();
                     var quote = await quoter.QuoteAsync(criteria.Hotel, criteria.Stay, criteria.Guests, stop.Token);
                     if (!quote.Equals(last))
                     {
@@ -142,21 +149,32 @@ public sealed class AvailabilityStreams(
     }
 
     /// <summary>
-    /// Waits for any change signal, or the re-check timer. Any signal, not only one for this stay: a
-    /// subscriber keeps one pending signal, so filtering here could drop a relevant change behind an
-    /// unrelated one; re-quoting is cheap and only a difference is sent.
+    /// Waits for any change signal, or the re-check timer, and then until <see cref="StreamingOptions.RequoteInterval"/>
+    /// has passed since <paramref name="quotedAt"/>: changes that arrive meanwhile are covered by the one re-quote
+    /// that follows. Any signal, not only one for this stay: a subscriber keeps one pending signal, so filtering
+    /// here could drop a relevant change behind an unrelated one; only a difference is sent.
     /// </summary>
-    private async Task NextChangeAsync(AvailabilityChanges.Subscription subscription, CancellationToken cancellationToken)
+    private async Task NextChangeAsync(AvailabilityChanges.Subscription subscription, DateTimeOffset quotedAt, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.RecheckInterval);
-        try
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            await subscription.Changes.ReadAsync(timeout.Token);
+            timeout.CancelAfter(options.Value.RecheckInterval);
+            try
+            {
+                await subscription.Changes.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The re-check timer: look again in case another instance changed something.
+            }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+        var wait = quotedAt + options.Value.RequoteInterval - time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
         {
-            // The re-check timer: look again in case another instance changed something.
+            await Task.Delay(wait, time, cancellationToken);
         }
+
+        subscription.Changes.TryRead(out _);
     }
 }

@@ -1,32 +1,61 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using HotelBooking.Contracts;
+using HotelBooking.ServiceDefaults.Grpc;
+using Microsoft.Extensions.Options;
 
 namespace HotelBooking.Availability.Streaming;
 
 /// <summary>
-/// Counts the gRPC streams open now, per method: the metric <c>hotelbooking.streams.open</c>, and the number
-/// the tests read to prove that a client going away ends its server stream.
+/// Admits and counts the gRPC streams open now, per method (the metric <c>hotelbooking.streams.open</c>), up
+/// to <see cref="StreamingOptions.MaxOpenStreams"/>; and counts the re-quotes that changes cause
+/// (<c>hotelbooking.streams.requotes</c>), the database work streams add on top of their callers' own queries.
 /// </summary>
 public sealed class StreamTracker
 {
     private readonly UpDownCounter<long> _open;
+    private readonly Counter<long> _requotes;
     private readonly ConcurrentDictionary<string, int> _byMethod = new();
+    private readonly int _max;
+    private int _total;
+    private long _requoteCount;
 
-    public StreamTracker(IMeterFactory meters) =>
-        _open = meters.Create("HotelBooking.Availability.Streams")
-            .CreateUpDownCounter<long>("hotelbooking.streams.open", "{stream}", "gRPC streams open now, by method.");
+    public StreamTracker(IMeterFactory meters, IOptions<StreamingOptions> options)
+    {
+        var meter = meters.Create("HotelBooking.Availability.Streams");
+        _open = meter.CreateUpDownCounter<long>("hotelbooking.streams.open", "{stream}", "gRPC streams open now, by method.");
+        _requotes = meter.CreateCounter<long>("hotelbooking.streams.requotes", "{quote}", "Quotes that streams made again after a change.");
+        _max = options.Value.MaxOpenStreams;
+    }
 
     public IReadOnlyDictionary<string, int> Open => _byMethod;
 
+    public long Requotes => Interlocked.Read(ref _requoteCount);
+
+    /// <summary>Admits one more stream, or refuses it with RESOURCE_EXHAUSTED when this process serves its maximum.</summary>
     public IDisposable Track(string method)
     {
+        if (Interlocked.Increment(ref _total) > _max)
+        {
+            Interlocked.Decrement(ref _total);
+            RpcErrors.ResourceExhausted(ErrorReasons.TooManyStreams,
+                $"This server has {_max} streams open, its maximum; try again shortly.");
+        }
+
         _byMethod.AddOrUpdate(method, 1, (_, n) => n + 1);
         _open.Add(1, new KeyValuePair<string, object?>("rpc.method", method));
         return new Closer(() =>
         {
+            Interlocked.Decrement(ref _total);
             _byMethod.AddOrUpdate(method, 0, (_, n) => n - 1);
             _open.Add(-1, new KeyValuePair<string, object?>("rpc.method", method));
         });
+    }
+
+    public void CountRequote()
+    {
+        Interlocked.Increment(ref _requoteCount);
+        _requotes.Add(1);
     }
 
     private sealed class Closer(Action close) : IDisposable

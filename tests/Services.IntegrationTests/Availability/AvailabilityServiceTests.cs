@@ -2,6 +2,7 @@ using Google.Rpc;
 using Grpc.Core;
 using HotelBooking.Availability.Grpc;
 using HotelBooking.Availability.Holds;
+using HotelBooking.Availability.Streaming;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Availability.V1;
 using HotelBooking.Services.IntegrationTests.Infrastructure;
@@ -236,6 +237,27 @@ public abstract class AvailabilityServiceTests : IDisposable
 
         Assert.Equal(3, results.Count(won => won));
         Assert.Equal(0, await PenthouseFree(90, 93));
+    }
+
+    [SkippableFact]
+    public async Task WatchAvailability_BurstOfTwentyChanges_OneRequote()
+    {
+        using var call = _client.WatchAvailability(new() { HotelId = Hotel, CheckIn = DaysFromToday(150), CheckOut = DaysFromToday(151), Guests = 4 });
+        Assert.True(await call.ResponseStream.MoveNext());
+        var tracker = _host.Services.GetRequiredService<StreamTracker>();
+
+        // Twenty changes while the clock stands still: the stream may re-quote once per RequoteInterval.
+        for (var night = 100; night < 119; night++)
+        {
+            await _client.CreateHoldAsync(Hold($"burst-{night}", night, night + 1));
+        }
+
+        await _client.CreateHoldAsync(Hold("burst-watched", 150, 151));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.Equal(2, call.ResponseStream.Current.Availability.Rooms.Single(r => r.RoomTypeId == Penthouse).Available);
+        Assert.Equal(1, tracker.Requotes);
     }
 
     private async Task<int> PenthouseFree(int checkIn, int checkOut) =>
