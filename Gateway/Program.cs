@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddGatewayServices();
 builder.AddEdgeSecurity();
+builder.AddStreamLimits();
 
 var app = builder.Build();
 
@@ -40,6 +41,13 @@ app.MapBookingsApi();
 app.MapQuotesSocketApi();
 app.MapInventoryAdminApi();
 
-app.MapReverseProxy();
+app.MapReverseProxy(proxy =>
+{
+    proxy.LimitOpenStreams();
+    // YARP's default pipeline after ours.
+    proxy.UseSessionAffinity();
+    proxy.UseLoadBalancing();
+    proxy.UsePassiveHealthChecks();
+});
 
 app.Run();

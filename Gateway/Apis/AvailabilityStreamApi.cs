@@ -21,9 +21,11 @@ public static class AvailabilityStreamApi
             .WithTags("Hotels")
             .WithName("StreamAvailability")
             .RequireRateLimiting(RateLimitingOptions.SearchesPolicy)
+            .LimitOpenStreams()
             .WithSummary("Server-Sent Events: an 'availability' event now and after every change to the stay; a comment every 15 s keeps the connection open.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         return app;

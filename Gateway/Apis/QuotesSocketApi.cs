@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Grpc.Core;
 using HotelBooking.Contracts;
+using HotelBooking.Gateway.Security;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Proto = HotelBooking.Contracts.Availability.V1;
 
@@ -22,14 +24,19 @@ public static class QuotesSocketApi
         app.MapGet("/api/quotes/ws", HandleAsync)
             .WithTags("Quotes")
             .WithName("QuotesWebSocket")
-            .RequireRateLimiting(HotelBooking.Gateway.Security.RateLimitingOptions.SearchesPolicy)
-            .WithSummary("WebSocket: send search criteria as JSON, receive quotes for each, and fresh quotes when availability changes.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .RequireRateLimiting(RateLimitingOptions.SearchesPolicy)
+            .LimitOpenStreams()
+            .WithSummary("WebSocket: send search criteria as JSON, receive quotes for each, and fresh quotes when availability changes. "
+                + "A socket sending faster than its message budget is closed with 1008 (policy violation).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
     public static async Task<IResult> HandleAsync(HttpContext http, Proto.AvailabilityService.AvailabilityServiceClient availability,
-        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken)
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, StreamLimits limits, ICorsPolicyProvider cors, CancellationToken cancellationToken)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -37,8 +44,17 @@ public static class QuotesSocketApi
                 title: "A WebSocket upgrade is required.");
         }
 
+        if (!await WebSocketOrigin.IsAllowedAsync(http, cors))
+        {
+            return TypedResults.Problem($"Pages from {http.Request.Headers.Origin} may not open this socket.",
+                statusCode: StatusCodes.Status403Forbidden, title: "This origin is not allowed.");
+        }
+
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        using var call = availability.StreamQuotes(cancellationToken: cancellationToken);
+        using var messageBudget = limits.NewSocketMessageBudget();
+        // Cancelled to stop the quotes when the gateway closes the socket itself.
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var call = availability.StreamQuotes(cancellationToken: closing.Token);
         var options = json.Value.SerializerOptions;
         var sending = new SemaphoreSlim(1, 1);
 
@@ -63,14 +79,14 @@ public static class QuotesSocketApi
         {
             try
             {
-                await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
+                await foreach (var response in call.ResponseStream.ReadAllAsync(closing.Token))
                 {
                     await SendAsync(response.ResultCase == Proto.StreamQuotesResponse.ResultOneofCase.Quote
                         ? new { type = "quote", pushed = response.Pushed, availability = AvailabilityDto.From(response.Quote) }
                         : new { type = "error", message = response.Error });
                 }
             }
-            catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+            catch (RpcException) when (!closing.IsCancellationRequested)
             {
                 await SendAsync(new { type = "error", message = "Quotes are unavailable right now; reconnect shortly." });
                 await broken.CancelAsync();
@@ -82,6 +98,18 @@ public static class QuotesSocketApi
             var buffer = new byte[MaxMessageBytes];
             while (await ReceiveAsync(socket, buffer, broken.Token) is { } message)
             {
+                using var permit = messageBudget.AttemptAcquire();
+                if (!permit.IsAcquired)
+                {
+                    // Each criteria message is a quote, a query inside: a socket may not turn into a query pump.
+                    await closing.CancelAsync();
+                    await Task.WhenAny(toBrowser);
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation,
+                        $"More than {limits.Options.SocketMessagesPerSecond} messages a second.", CancellationToken.None);
+                    await DrainUntilClosedAsync(socket, buffer);
+                    return TypedResults.Empty;
+                }
+
                 if (message.Error is not null)
                 {
                     await SendAsync(new { type = "error", message = message.Error });
@@ -152,6 +180,24 @@ public static class QuotesSocketApi
         return parsing.HasErrors
             ? (null, string.Join(" ", parsing.Errors.SelectMany(e => e.Value)))
             : (request, "");
+    }
+
+    /// <summary>
+    /// After the gateway's own Close, reads and drops what the client still sends until its Close arrives,
+    /// so the connection ends with the closing handshake rather than a reset that could lose the close reason.
+    /// </summary>
+    private static async Task DrainUntilClosedAsync(WebSocket socket, byte[] buffer)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            while ((await socket.ReceiveAsync(buffer, timeout.Token)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>One whole text message, an error for one that is too large or binary, or null when the socket closes.</summary>

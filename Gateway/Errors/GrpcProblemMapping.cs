@@ -21,6 +21,8 @@ public static class GrpcProblemMapping
         (StatusCode.NotFound, _) => StatusCodes.Status404NotFound,
         (StatusCode.FailedPrecondition, ErrorReasons.IdempotencyKeyReused) => StatusCodes.Status422UnprocessableEntity,
         (StatusCode.FailedPrecondition or StatusCode.Aborted or StatusCode.AlreadyExists, _) => StatusCodes.Status409Conflict,
+        // A service at its stream capacity is not the caller's fault.
+        (StatusCode.ResourceExhausted, ErrorReasons.TooManyStreams) => StatusCodes.Status503ServiceUnavailable,
         (StatusCode.ResourceExhausted, _) => StatusCodes.Status429TooManyRequests,
         (StatusCode.DeadlineExceeded, _) => StatusCodes.Status504GatewayTimeout,
         // Unavailable, and every failure inside a service (Internal, Unknown, DataLoss, Unimplemented,

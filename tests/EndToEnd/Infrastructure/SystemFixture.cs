@@ -58,6 +58,8 @@ public class SystemFixture : IAsyncLifetime
 
     public Uri GrpcEdge => App.GetEndpoint("gateway", "GrpcEdge");
 
+    public const int StreamLimitTotal = 60;
+
     public GrpcChannel CreateEdgeChannel() => GrpcChannel.ForAddress(GrpcEdge);
 
     /// <summary>The database provider the services run on, as a file-name-friendly word.</summary>
@@ -166,7 +168,9 @@ public class SystemFixture : IAsyncLifetime
             .WithEnvironment("Authentication__Schemes__Bearer__SigningKeys__0__Issuer", "hotelbooking")
             .WithEnvironment("Authentication__Schemes__Bearer__SigningKeys__0__Value", Convert.ToBase64String(_signingKey))
             // Heartbeats every 2 s instead of 15, so a test can see one.
-            .WithEnvironment("Gateway__SseHeartbeat", "00:00:02");
+            .WithEnvironment("Gateway__SseHeartbeat", "00:00:02")
+            // A gateway-wide stream limit a test can reach (the shipped 2000 is far above what the tests open).
+            .WithEnvironment("StreamLimits__Total", StreamLimitTotal.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         App = await builder.BuildAsync();
 

@@ -27,9 +27,11 @@ public abstract class AvailabilityServiceTests : IDisposable
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly ServiceHost<AvailabilityGrpcService> _host;
     private readonly AvailabilityService.AvailabilityServiceClient _client;
+    private readonly Provider _provider;
 
     protected AvailabilityServiceTests(Provider provider)
     {
+        _provider = provider;
         if (provider == Provider.Postgres)
         {
             PostgresServer.SkipIfUnavailable();
@@ -258,6 +260,40 @@ public abstract class AvailabilityServiceTests : IDisposable
         Assert.True(await call.ResponseStream.MoveNext());
         Assert.Equal(2, call.ResponseStream.Current.Availability.Rooms.Single(r => r.RoomTypeId == Penthouse).Available);
         Assert.Equal(1, tracker.Requotes);
+    }
+
+    [SkippableFact]
+    public async Task WatchAvailability_OneMoreThanMaxOpenStreams_ResourceExhaustedTooManyStreams()
+    {
+        using var host = new ServiceHost<AvailabilityGrpcService>("availability-db",
+            new Dictionary<string, string?> { ["Streaming:MaxOpenStreams"] = "2" }, provider: _provider);
+        var client = new AvailabilityService.AvailabilityServiceClient(host.CreateChannel());
+        var request = new WatchAvailabilityRequest { HotelId = Hotel, CheckIn = DaysFromToday(150), CheckOut = DaysFromToday(151), Guests = 4 };
+        using var first = client.WatchAvailability(request);
+        using var second = client.WatchAvailability(request);
+        Assert.True(await first.ResponseStream.MoveNext());
+        Assert.True(await second.ResponseStream.MoveNext());
+
+        using var third = client.WatchAvailability(request);
+        var error = await Assert.ThrowsAsync<RpcException>(() => third.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal(ErrorReasons.TooManyStreams, error.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason);
+        // A closed stream gives its place back (once the server has seen the cancellation).
+        first.Dispose();
+        for (var attempt = 1; ; attempt++)
+        {
+            using var afterOneClosed = client.WatchAvailability(request);
+            try
+            {
+                Assert.True(await afterOneClosed.ResponseStream.MoveNext());
+                break;
+            }
+            catch (RpcException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     private async Task<int> PenthouseFree(int checkIn, int checkOut) =>
