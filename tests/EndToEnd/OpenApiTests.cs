@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HotelBooking.EndToEnd.Infrastructure;
+using HotelBooking.Tests;
 
 namespace HotelBooking.EndToEnd;
 

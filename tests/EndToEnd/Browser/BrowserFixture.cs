@@ -1,4 +1,5 @@
 using HotelBooking.EndToEnd.Infrastructure;
+using HotelBooking.Tests;
 using Microsoft.Playwright;
 
 namespace HotelBooking.EndToEnd.Browser;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HotelBooking.EndToEnd.Infrastructure;
+using HotelBooking.Tests;
 using static HotelBooking.EndToEnd.Infrastructure.TestData;
 
 namespace HotelBooking.EndToEnd.Reliability;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using HotelBooking.EndToEnd.Infrastructure;
+using HotelBooking.Tests;
 using Xunit.Abstractions;
 using static HotelBooking.EndToEnd.Infrastructure.TestData;
 

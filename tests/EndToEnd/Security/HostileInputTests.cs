@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using HotelBooking.EndToEnd.Infrastructure;
+using HotelBooking.Tests;
 using Xunit.Abstractions;
 using static HotelBooking.EndToEnd.Infrastructure.TestData;
 

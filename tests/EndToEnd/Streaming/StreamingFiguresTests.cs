@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using HotelBooking.EndToEnd.Infrastructure;
+using HotelBooking.Tests;
 using Xunit.Abstractions;
 using static HotelBooking.EndToEnd.Infrastructure.TestData;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using HotelBooking.EndToEnd.Infrastructure;
+using HotelBooking.Tests;
 
 namespace HotelBooking.EndToEnd.Telemetry;
 

@@ -1,4 +1,4 @@
-namespace HotelBooking.EndToEnd.Infrastructure;
+namespace HotelBooking.Tests;
 
 /// <summary>Figures a test measured, written to <c>artifacts/</c> at the repository root for the README and CI logs.</summary>
 public static class Artifacts
