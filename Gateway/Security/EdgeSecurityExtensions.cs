@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
@@ -32,15 +31,15 @@ internal static class EdgeSecurityExtensions
 
         var limits = builder.Configuration.GetSection(RateLimitingOptions.Section).Get<RateLimitingOptions>() ?? new();
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.Configure<ForwardedHeadersOptions>(options =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RateLimitingOptions>>((forwarded, rateLimiting) =>
         {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
-            options.KnownProxies.Clear();
-            options.KnownIPNetworks.Clear();
-            foreach (var proxy in limits.TrustedProxies)
-            {
-                options.KnownProxies.Add(IPAddress.Parse(proxy));
-            }
+            // The middleware believes every sender when both lists are empty, so "no trusted proxy" must switch
+            // the header off instead: otherwise any client could pick a new address, and a new limit, per request.
+            var trusted = rateLimiting.Value.TrustedNetworks().ToList();
+            forwarded.ForwardedHeaders = trusted.Count > 0 ? ForwardedHeaders.XForwardedFor : ForwardedHeaders.None;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            trusted.ForEach(forwarded.KnownIPNetworks.Add);
         });
         services.AddRateLimiter(options =>
         {

@@ -3,9 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using HotelBooking.Gateway.Apis;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -38,14 +36,14 @@ public sealed class EdgeSecurityTests : IDisposable
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
-            statuses.Add((await PostBookingAsync(remote: "192.0.2.10")).StatusCode);
+            statuses.Add((await _gateway.PostInvalidBookingAsync(remote: "192.0.2.10")).StatusCode);
         }
 
         Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], statuses);
-        var refused = await PostBookingAsync(remote: "192.0.2.10");
+        var refused = await _gateway.PostInvalidBookingAsync(remote: "192.0.2.10");
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         Assert.True(int.Parse(refused.Headers.GetValues("Retry-After").Single()) > 0);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostBookingAsync(remote: "192.0.2.11")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _gateway.PostInvalidBookingAsync(remote: "192.0.2.11")).StatusCode);
     }
 
     [Fact]
@@ -53,11 +51,11 @@ public sealed class EdgeSecurityTests : IDisposable
     {
         for (var i = 0; i < 3; i++)
         {
-            await PostBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.1");
+            await _gateway.PostInvalidBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.1");
         }
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.1")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.2")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await _gateway.PostInvalidBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.1")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _gateway.PostInvalidBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.2")).StatusCode);
     }
 
     [Fact]
@@ -65,10 +63,10 @@ public sealed class EdgeSecurityTests : IDisposable
     {
         for (var i = 0; i < 3; i++)
         {
-            await PostBookingAsync(remote: "192.0.2.20", forwardedFor: $"198.51.100.{10 + i}");
+            await _gateway.PostInvalidBookingAsync(remote: "192.0.2.20", forwardedFor: $"198.51.100.{10 + i}");
         }
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostBookingAsync(remote: "192.0.2.20", forwardedFor: "198.51.100.99")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await _gateway.PostInvalidBookingAsync(remote: "192.0.2.20", forwardedFor: "198.51.100.99")).StatusCode);
     }
 
     [Theory]
@@ -126,35 +124,4 @@ public sealed class EdgeSecurityTests : IDisposable
         Expires = DateTime.UtcNow.AddMinutes(5),
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
     });
-
-    /// <summary>An invalid booking (the gateway refuses it itself) from a given client address.</summary>
-    private async Task<HttpResponseMessage> PostBookingAsync(string remote, string? forwardedFor = null)
-    {
-        var context = await _gateway.Server.SendAsync(http =>
-        {
-            http.Connection.RemoteIpAddress = IPAddress.Parse(remote);
-            http.Request.Method = "POST";
-            http.Request.Path = "/api/bookings";
-            http.Request.ContentType = "application/json";
-            http.Request.Body = new MemoryStream("{}"u8.ToArray());
-            if (forwardedFor is not null)
-            {
-                http.Request.Headers["X-Forwarded-For"] = forwardedFor;
-            }
-        });
-
-        var response = new HttpResponseMessage((HttpStatusCode)context.Response.StatusCode)
-        {
-            Content = new StreamContent(context.Response.Body),
-        };
-        foreach (var (name, values) in context.Response.Headers)
-        {
-            if (!response.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values))
-            {
-                response.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
-            }
-        }
-
-        return response;
-    }
 }
