@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace HotelBooking.Gateway.Security;
 
@@ -26,6 +27,10 @@ internal static class EdgeSecurityExtensions
         {
             options.MapInboundClaims = false;
             options.TokenValidationParameters.RoleClaimType = "role";
+            // Admin tokens are HS256 with the configured key; any other algorithm is refused, whatever the key.
+            options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+            // Hosts' clocks agree to within seconds; the default 5 minutes would keep an expired token working that long.
+            options.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
         });
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"));
 

@@ -17,7 +17,8 @@ namespace HotelBooking.Gateway.IntegrationTests;
 public sealed class EdgeSecurityTests : IDisposable
 {
     private const string TrustedProxy = "10.0.0.1";
-    private static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(32);
+    // 512 bits, so a token signed HS512 with this very key can be made (and must be refused).
+    private static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(64);
     private readonly WebApplicationFactory<BookingDto> _gateway = new WebApplicationFactory<BookingDto>().WithWebHostBuilder(builder =>
     {
         builder.UseEnvironment("Production");
@@ -75,17 +76,10 @@ public sealed class EdgeSecurityTests : IDisposable
     [InlineData("forged", HttpStatusCode.Unauthorized)]
     public async Task AdminImport_WithoutAnAdminToken_RefusedWithAProblem(string? who, HttpStatusCode expected)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/inventory")
-        {
-            Content = new StringContent("{}\n", Encoding.UTF8, "application/x-ndjson"),
-        };
-        if (who is not null)
-        {
-            request.Headers.Authorization = new("Bearer", Token(role: who == "guest" ? "guest" : "admin",
-                key: who == "forged" ? RandomNumberGenerator.GetBytes(32) : SigningKey));
-        }
+        var token = who is null ? null : Token(role: who == "guest" ? "guest" : "admin",
+            key: who == "forged" ? RandomNumberGenerator.GetBytes(32) : SigningKey);
 
-        var response = await _gateway.CreateClient().SendAsync(request);
+        var response = await ImportAsync(token);
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -116,12 +110,48 @@ public sealed class EdgeSecurityTests : IDisposable
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
-    private static string Token(string role, byte[] key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    [Fact]
+    public async Task AdminImport_AdminTokenNotSignedHs256_401()
     {
-        Issuer = "hotelbooking",
-        Audience = "hotelbooking",
-        Claims = new Dictionary<string, object> { ["role"] = role },
-        Expires = DateTime.UtcNow.AddMinutes(5),
-        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
-    });
+        var response = await ImportAsync(Token("admin", SigningKey, algorithm: SecurityAlgorithms.HmacSha512));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AdminImport_AdminTokenExpiredAMinuteAgo_401()
+    {
+        var response = await ImportAsync(Token("admin", SigningKey, expires: DateTime.UtcNow.AddMinutes(-1)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private Task<HttpResponseMessage> ImportAsync(string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/inventory")
+        {
+            Content = new StringContent("{}\n", Encoding.UTF8, "application/x-ndjson"),
+        };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new("Bearer", token);
+        }
+
+        return _gateway.CreateClient().SendAsync(request);
+    }
+
+    private static string Token(string role, byte[] key, string algorithm = SecurityAlgorithms.HmacSha256, DateTime? expires = null)
+    {
+        var expiry = expires ?? DateTime.UtcNow.AddMinutes(5);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "hotelbooking",
+            Audience = "hotelbooking",
+            Claims = new Dictionary<string, object> { ["role"] = role },
+            IssuedAt = expiry.AddMinutes(-10),
+            NotBefore = expiry.AddMinutes(-10),
+            Expires = expiry,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), algorithm),
+        });
+    }
 }
