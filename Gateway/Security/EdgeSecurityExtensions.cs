@@ -56,6 +56,8 @@ internal static class EdgeSecurityExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Kestrel refuses a request over these limits (431) while parsing it, before the middleware pipeline
+            // exists for it, so that 431 has no problem body: no handler of ours ever sees the request.
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MaxRequestHeaderCount = 64;
         });
