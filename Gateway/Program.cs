@@ -26,7 +26,8 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAccessControl();
 
-if (app.Configuration.GetValue("Gateway:SwaggerEnabled", defaultValue: true))
+// Opt-in outside Development: a public map of the API is a choice, not a default.
+if (app.Configuration.GetValue("Gateway:SwaggerEnabled", defaultValue: false))
 {
     app.UseSwagger();
     app.UseSwaggerUI();

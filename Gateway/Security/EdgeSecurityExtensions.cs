@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace HotelBooking.Gateway.Security;
 
@@ -27,20 +27,24 @@ internal static class EdgeSecurityExtensions
         {
             options.MapInboundClaims = false;
             options.TokenValidationParameters.RoleClaimType = "role";
+            // Admin tokens are HS256 with the configured key; any other algorithm is refused, whatever the key.
+            options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+            // Hosts' clocks agree to within seconds; the default 5 minutes would keep an expired token working that long.
+            options.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
         });
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"));
 
         var limits = builder.Configuration.GetSection(RateLimitingOptions.Section).Get<RateLimitingOptions>() ?? new();
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.Configure<ForwardedHeadersOptions>(options =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RateLimitingOptions>>((forwarded, rateLimiting) =>
         {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
-            options.KnownProxies.Clear();
-            options.KnownIPNetworks.Clear();
-            foreach (var proxy in limits.TrustedProxies)
-            {
-                options.KnownProxies.Add(IPAddress.Parse(proxy));
-            }
+            // The middleware believes every sender when both lists are empty, so "no trusted proxy" must switch
+            // the header off instead: otherwise any client could pick a new address, and a new limit, per request.
+            var trusted = rateLimiting.Value.TrustedNetworks().ToList();
+            forwarded.ForwardedHeaders = trusted.Count > 0 ? ForwardedHeaders.XForwardedFor : ForwardedHeaders.None;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            trusted.ForEach(forwarded.KnownIPNetworks.Add);
         });
         services.AddRateLimiter(options =>
         {
@@ -52,6 +56,8 @@ internal static class EdgeSecurityExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Kestrel refuses a request over these limits (431) while parsing it, before the middleware pipeline
+            // exists for it, so that 431 has no problem body: no handler of ours ever sees the request.
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MaxRequestHeaderCount = 64;
         });

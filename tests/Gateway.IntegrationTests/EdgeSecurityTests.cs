@@ -3,9 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using HotelBooking.Gateway.Apis;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -19,7 +17,8 @@ namespace HotelBooking.Gateway.IntegrationTests;
 public sealed class EdgeSecurityTests : IDisposable
 {
     private const string TrustedProxy = "10.0.0.1";
-    private static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(32);
+    // 512 bits, so a token signed HS512 with this very key can be made (and must be refused).
+    private static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(64);
     private readonly WebApplicationFactory<BookingDto> _gateway = new WebApplicationFactory<BookingDto>().WithWebHostBuilder(builder =>
     {
         builder.UseEnvironment("Production");
@@ -38,14 +37,14 @@ public sealed class EdgeSecurityTests : IDisposable
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
-            statuses.Add((await PostBookingAsync(remote: "192.0.2.10")).StatusCode);
+            statuses.Add((await _gateway.PostInvalidBookingAsync(remote: "192.0.2.10")).StatusCode);
         }
 
         Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], statuses);
-        var refused = await PostBookingAsync(remote: "192.0.2.10");
+        var refused = await _gateway.PostInvalidBookingAsync(remote: "192.0.2.10");
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         Assert.True(int.Parse(refused.Headers.GetValues("Retry-After").Single()) > 0);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostBookingAsync(remote: "192.0.2.11")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _gateway.PostInvalidBookingAsync(remote: "192.0.2.11")).StatusCode);
     }
 
     [Fact]
@@ -53,11 +52,11 @@ public sealed class EdgeSecurityTests : IDisposable
     {
         for (var i = 0; i < 3; i++)
         {
-            await PostBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.1");
+            await _gateway.PostInvalidBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.1");
         }
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.1")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.2")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await _gateway.PostInvalidBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.1")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _gateway.PostInvalidBookingAsync(remote: TrustedProxy, forwardedFor: "198.51.100.2")).StatusCode);
     }
 
     [Fact]
@@ -65,10 +64,10 @@ public sealed class EdgeSecurityTests : IDisposable
     {
         for (var i = 0; i < 3; i++)
         {
-            await PostBookingAsync(remote: "192.0.2.20", forwardedFor: $"198.51.100.{10 + i}");
+            await _gateway.PostInvalidBookingAsync(remote: "192.0.2.20", forwardedFor: $"198.51.100.{10 + i}");
         }
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostBookingAsync(remote: "192.0.2.20", forwardedFor: "198.51.100.99")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await _gateway.PostInvalidBookingAsync(remote: "192.0.2.20", forwardedFor: "198.51.100.99")).StatusCode);
     }
 
     [Theory]
@@ -77,17 +76,10 @@ public sealed class EdgeSecurityTests : IDisposable
     [InlineData("forged", HttpStatusCode.Unauthorized)]
     public async Task AdminImport_WithoutAnAdminToken_RefusedWithAProblem(string? who, HttpStatusCode expected)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/inventory")
-        {
-            Content = new StringContent("{}\n", Encoding.UTF8, "application/x-ndjson"),
-        };
-        if (who is not null)
-        {
-            request.Headers.Authorization = new("Bearer", Token(role: who == "guest" ? "guest" : "admin",
-                key: who == "forged" ? RandomNumberGenerator.GetBytes(32) : SigningKey));
-        }
+        var token = who is null ? null : Token(role: who == "guest" ? "guest" : "admin",
+            key: who == "forged" ? RandomNumberGenerator.GetBytes(32) : SigningKey);
 
-        var response = await _gateway.CreateClient().SendAsync(request);
+        var response = await ImportAsync(token);
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -118,43 +110,48 @@ public sealed class EdgeSecurityTests : IDisposable
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
-    private static string Token(string role, byte[] key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    [Fact]
+    public async Task AdminImport_AdminTokenNotSignedHs256_401()
     {
-        Issuer = "hotelbooking",
-        Audience = "hotelbooking",
-        Claims = new Dictionary<string, object> { ["role"] = role },
-        Expires = DateTime.UtcNow.AddMinutes(5),
-        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
-    });
+        var response = await ImportAsync(Token("admin", SigningKey, algorithm: SecurityAlgorithms.HmacSha512));
 
-    /// <summary>An invalid booking (the gateway refuses it itself) from a given client address.</summary>
-    private async Task<HttpResponseMessage> PostBookingAsync(string remote, string? forwardedFor = null)
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AdminImport_AdminTokenExpiredAMinuteAgo_401()
     {
-        var context = await _gateway.Server.SendAsync(http =>
-        {
-            http.Connection.RemoteIpAddress = IPAddress.Parse(remote);
-            http.Request.Method = "POST";
-            http.Request.Path = "/api/bookings";
-            http.Request.ContentType = "application/json";
-            http.Request.Body = new MemoryStream("{}"u8.ToArray());
-            if (forwardedFor is not null)
-            {
-                http.Request.Headers["X-Forwarded-For"] = forwardedFor;
-            }
-        });
+        var response = await ImportAsync(Token("admin", SigningKey, expires: DateTime.UtcNow.AddMinutes(-1)));
 
-        var response = new HttpResponseMessage((HttpStatusCode)context.Response.StatusCode)
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private Task<HttpResponseMessage> ImportAsync(string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/inventory")
         {
-            Content = new StreamContent(context.Response.Body),
+            Content = new StringContent("{}\n", Encoding.UTF8, "application/x-ndjson"),
         };
-        foreach (var (name, values) in context.Response.Headers)
+        if (token is not null)
         {
-            if (!response.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values))
-            {
-                response.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
-            }
+            request.Headers.Authorization = new("Bearer", token);
         }
 
-        return response;
+        return _gateway.CreateClient().SendAsync(request);
+    }
+
+    private static string Token(string role, byte[] key, string algorithm = SecurityAlgorithms.HmacSha256, DateTime? expires = null)
+    {
+        var expiry = expires ?? DateTime.UtcNow.AddMinutes(5);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "hotelbooking",
+            Audience = "hotelbooking",
+            Claims = new Dictionary<string, object> { ["role"] = role },
+            IssuedAt = expiry.AddMinutes(-10),
+            NotBefore = expiry.AddMinutes(-10),
+            Expires = expiry,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), algorithm),
+        });
     }
 }

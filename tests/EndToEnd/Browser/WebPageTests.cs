@@ -1,5 +1,6 @@
 using HotelBooking.EndToEnd.Infrastructure;
 using Microsoft.Playwright;
+using static HotelBooking.EndToEnd.Browser.GuestSteps;
 using static HotelBooking.EndToEnd.Infrastructure.TestData;
 
 namespace HotelBooking.EndToEnd.Browser;
@@ -16,7 +17,8 @@ public sealed class WebPageTests(SystemFixture system, BrowserFixture browser) :
         await SearchAsync(page, Lisbon, checkIn, checkOut, guests: 2);
         await BookAsync(page, "Double Room", "Ana Lima", "ana@example.com", "tok_visa");
 
-        await Assertions.Expect(page.Locator("#booking-status")).ToHaveTextAsync("Confirmed");
+        // Generous, for a loaded machine: a booking that never confirms still fails here, only later.
+        await Assertions.Expect(page.Locator("#booking-status")).ToHaveTextAsync("Confirmed", new() { Timeout = 30_000 });
         var bookingId = await page.Locator("#booking-id").InnerTextAsync();
         Assert.Matches("^bk_[0-9a-f]{32}$", bookingId);
         await Assertions.Expect(page.Locator("#booking-total")).ToContainTextAsync("360");
@@ -28,7 +30,7 @@ public sealed class WebPageTests(SystemFixture system, BrowserFixture browser) :
         await later.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await Assertions.Expect(later.Locator("#booking-status")).ToHaveTextAsync("Confirmed");
         await later.GetByRole(AriaRole.Button, new() { Name = "Cancel this booking" }).ClickAsync();
-        await Assertions.Expect(later.Locator("#booking-status")).ToHaveTextAsync("Cancelled");
+        await Assertions.Expect(later.Locator("#booking-status")).ToHaveTextAsync("Cancelled", new() { Timeout = 30_000 });
         await Assertions.Expect(later.Locator("#confirmation-message")).ToContainTextAsync("refunded");
         await BrowserFixture.ScreenshotAsync(later, "cancelled");
 
@@ -97,27 +99,5 @@ public sealed class WebPageTests(SystemFixture system, BrowserFixture browser) :
 
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("#results")).ToBeVisibleAsync();
-    }
-
-    private static async Task SearchAsync(IPage page, string hotelId, string checkIn, string checkOut, int guests, bool expectRooms = true)
-    {
-        await page.GetByLabel("Hotel").SelectOptionAsync(hotelId);
-        await page.GetByLabel("Check-in").FillAsync(checkIn);
-        await page.GetByLabel("Check-out").FillAsync(checkOut);
-        await page.GetByLabel("Guests").FillAsync(guests.ToString());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        if (expectRooms)
-        {
-            await Assertions.Expect(page.Locator("#rooms tr").First).ToBeVisibleAsync();
-        }
-    }
-
-    private static async Task BookAsync(IPage page, string roomName, string name, string email, string token)
-    {
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Choose {roomName}" }).ClickAsync();
-        await page.GetByLabel("Your name").FillAsync(name);
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Test card").SelectOptionAsync(token);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Book and pay" }).ClickAsync();
     }
 }
