@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # CI: docker-compose.yml for real, on the local engine. Builds the images from the services' own
-# Dockerfiles (restore and publish inside the SDK image), brings the stack up, waits
+# Dockerfiles (restore and publish inside the SDK image), brings the stack up scaled (availability=3,
+# booking=2, payment=2: the one-shot *-migrate jobs must have migrated each database once), waits
 # until the gateway is healthy, books a room through the REST API on :5080, checks that nothing but the
 # gateway and the dashboard is published, then takes it all down with its volumes. Needs a running
 # engine (.ci/docker-engine.sh) and the stand-in base images (.ci/images/build-standins.sh).
-# The user's commands, exactly: docker compose up -d --build, then docker compose down -v.
+# The user's commands, exactly: docker compose up -d --build --scale …, then docker compose down -v.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# docker-compose.yml requires its passwords; these are for this throwaway stack only.
+export POSTGRES_PASSWORD=ci-superuser AVAILABILITY_DB_PASSWORD=ci-availability \
+  BOOKING_DB_PASSWORD=ci-booking PAYMENT_DB_PASSWORD=ci-payment
 
 project=hotelbooking-ci
 # Compose v1 builds through the engine's API (the classic builder) rather than a newer docker CLI.
@@ -28,7 +33,7 @@ compose build -q
 build_time=$(seconds_since "$build_start")
 
 up_start=$(date +%s.%N)
-compose up -d --build
+compose up -d --build --scale availability=3 --scale booking=2 --scale payment=2
 gateway="$(compose ps -q gateway)"
 until [ "$(docker inspect -f '{{.State.Health.Status}}' "$gateway")" = healthy ]; do
   if [ "$(seconds_since "$up_start" | cut -d. -f1)" -ge 180 ]; then
@@ -41,14 +46,26 @@ done
 up_time=$(seconds_since "$up_start")
 echo "compose: images built in ${build_time} s; up to a healthy gateway in ${up_time} s"
 
+# Every replica came up, and each database was migrated by its job, which then exited 0.
+for scaled in availability:3 booking:2 payment:2; do
+  name="${scaled%%:*}"
+  for container in $(compose ps -q "$name"); do
+    docker inspect -f '{{.State.Health.Status}}' "$container" | grep -qx healthy \
+      || { echo "a $name replica is not healthy" >&2; exit 1; }
+  done
+  [ "$(compose ps -q "$name" | wc -l)" -eq "${scaled#*:}" ] || { echo "expected ${scaled#*:} $name replicas" >&2; exit 1; }
+  [ "$(docker inspect -f '{{.State.ExitCode}}' "$(compose ps -q "$name-migrate")")" = 0 ] \
+    || { echo "$name-migrate did not exit 0" >&2; exit 1; }
+done
+
 # The REST booking flow, as a browser client would run it.
 python3 - <<'PY'
-import datetime, json, urllib.request, urllib.error
+import datetime, json, time, urllib.request, urllib.error, uuid
 
 base = "http://localhost:5080"
-def call(method, path, body=None, expect=200):
+def call(method, path, body=None, expect=200, headers={}):
     request = urllib.request.Request(base + path, method=method,
-        data=None if body is None else json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+        data=None if body is None else json.dumps(body).encode(), headers={"Content-Type": "application/json", **headers})
     try:
         response = urllib.request.urlopen(request, timeout=30)
         status, payload = response.status, response.read()
@@ -64,10 +81,23 @@ check_out = check_in + datetime.timedelta(days=2)
 stay = f"checkIn={check_in}&checkOut={check_out}&guests=2"
 rooms = call("GET", f"/api/hotels/alfama-riverside/availability?{stay}")
 before = next(r for r in rooms["rooms"] if r["roomTypeId"] == "alfama-riverside-double")["available"]
-booking = call("POST", "/api/bookings", {
+# As the API asks of a client: with an Idempotency-Key, repeated after a 504. Replicas that have not served
+# a request yet (JIT, first connections) can take the first booking past the gateway's 10 s deadline on a
+# busy machine; the repeat finds the same booking, never a second one.
+order = {
     "hotelId": "alfama-riverside", "roomTypeId": "alfama-riverside-double",
     "checkIn": str(check_in), "checkOut": str(check_out), "guests": 2,
-    "guest": {"name": "Ana Lima", "email": "ana@example.com"}, "paymentToken": "tok_visa"}, expect=201)
+    "guest": {"name": "Ana Lima", "email": "ana@example.com"}, "paymentToken": "tok_visa"}
+key = {"Idempotency-Key": uuid.uuid4().hex}
+for attempt in range(1, 5):
+    try:
+        booking = call("POST", "/api/bookings", order, expect=201, headers=key)
+        break
+    except AssertionError as failure:
+        if ": 504," not in str(failure) or attempt == 4:
+            raise
+        print(f"compose: booking attempt {attempt} answered 504 (cold replicas); repeating with the same key")
+        time.sleep(2)
 assert booking["status"] == "Confirmed", booking
 assert call("GET", f"/api/bookings/{booking['id']}")["status"] == "Confirmed"
 rooms = call("GET", f"/api/hotels/alfama-riverside/availability?{stay}")
@@ -75,14 +105,15 @@ after = next(r for r in rooms["rooms"] if r["roomTypeId"] == "alfama-riverside-d
 assert after == before - 1, (before, after)
 call("POST", f"/api/bookings/{booking['id']}/cancel")
 call("POST", "/api/bookings", {"hotelId": "nowhere"}, expect=400)
-with urllib.request.urlopen("http://localhost:18888/", timeout=30) as dashboard:
+with urllib.request.urlopen("http://127.0.0.1:18888/", timeout=30) as dashboard:
     assert dashboard.status == 200, dashboard.status
 print(f"compose: REST flow on :5080 passed (booking {booking['id']} confirmed, then cancelled)")
 PY
 
-# Nothing but 5080, 5081 and 18888 is published, and no service or database port answers on this host.
-published="$(compose ps -q | xargs -n 1 docker port | grep -o '0\.0\.0\.0:[0-9]*' | sort -u | tr '\n' ' ')"
-[ "$published" = "0.0.0.0:18888 0.0.0.0:5080 0.0.0.0:5081 " ] || { echo "unexpected published ports: $published" >&2; exit 1; }
+# Nothing but 5080 and 5081 is published on all interfaces, and the dashboard on loopback only; no service
+# or database port answers on this host.
+published="$(compose ps -q | xargs -n 1 docker port | grep -oE '[0-9.]+:[0-9]+$' | sort -u | tr '\n' ' ')"
+[ "$published" = "0.0.0.0:5080 0.0.0.0:5081 127.0.0.1:18888 " ] || { echo "unexpected published ports: $published" >&2; exit 1; }
 # Does one of our servers answer there? A TCP connect, even a protocol's first bytes, prove nothing on a
 # network whose egress proxy accepts every connection and speaks HTTP/2, so each probe asks for what only
 # ours would say: PostgreSQL's answer to an SSLRequest (one byte, S or N), a service's "Healthy".
@@ -114,7 +145,7 @@ done
 # Nor at the containers' own addresses: the internal network gives the host no address and no route.
 for service in postgres:postgres:5432 availability:http2:8080 payment:http2:8080 booking:http2:8080; do
   IFS=: read -r name kind port <<< "$service"
-  for address in $(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$(compose ps -q "$name")"); do
+  for address in $(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' $(compose ps -q "$name")); do
     if answers "$kind" "$address" "$port"; then
       echo "$name answers from this host at $address:$port" >&2
       exit 1

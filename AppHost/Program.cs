@@ -3,21 +3,22 @@ using HotelBooking.AppHost;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Each service owns a SQLite file here (tests point this at a fresh folder), or, with
-// HotelBooking:Database=postgres, a database on one PostgreSQL server.
+// HotelBooking:Database=postgres, a database on one PostgreSQL server. Each database is migrated by a
+// one-shot "<service>-migrate" resource before its service starts.
 var dataDirectory = Path.GetFullPath(builder.Configuration["HotelBooking:DataDirectory"]
     ?? Path.Combine(builder.AppHostDirectory, ".data"));
 var databases = ServiceDatabases.Configure(builder, dataDirectory);
 
 var availability = builder.AddGrpcService<Projects.Availability>("availability")
-    .WithDatabase(databases, "availability-db")
+    .WithMigratedDatabase(databases, "availability-db")
     .WithFaultInjectionCommands();
 
 var payment = builder.AddGrpcService<Projects.Payment>("payment")
-    .WithDatabase(databases, "payment-db")
+    .WithMigratedDatabase(databases, "payment-db")
     .WithFaultInjectionCommands();
 
 var booking = builder.AddGrpcService<Projects.Booking>("booking")
-    .WithDatabase(databases, "booking-db")
+    .WithMigratedDatabase(databases, "booking-db")
     .WithReference(availability).WaitFor(availability)
     .WithReference(payment).WaitFor(payment);
 

@@ -32,9 +32,24 @@ internal static class ResourceExtensions
         return service.WithHealthCheck(checkName);
     }
 
-    public static IResourceBuilder<ProjectResource> WithDatabase(
-        this IResourceBuilder<ProjectResource> service, ServiceDatabases databases, string connectionName) =>
-        databases.Attach(service, connectionName);
+    /// <summary>
+    /// Gives <paramref name="service"/> its database, migrated and seeded once per run by a one-shot
+    /// "<c>name-migrate</c>" resource: the same project with the argument <c>migrate</c>. The service waits
+    /// for it to complete and starts with <c>Database:MigrateOnStart=false</c>, as in docker-compose.yml.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithMigratedDatabase(
+        this IResourceBuilder<ProjectResource> service, ServiceDatabases databases, string connectionName)
+    {
+        var project = service.Resource.GetProjectMetadata();
+        // No launch profile: the job serves nothing, so it needs no endpoint.
+        var migrate = service.ApplicationBuilder.AddProject($"{service.Resource.Name}-migrate", project.ProjectPath, launchProfileName: null)
+            .WithArgs("migrate");
+        databases.Attach(migrate, connectionName);
+
+        return databases.Attach(service, connectionName)
+            .WaitForCompletion(migrate)
+            .WithEnvironment("Database__MigrateOnStart", "false");
+    }
 
     /// <summary>Prints <paramref name="message"/> to the AppHost's console once the resource is healthy.</summary>
     public static IResourceBuilder<T> AnnounceWhenReady<T>(this IResourceBuilder<T> resource, string message) where T : IResource

@@ -38,9 +38,16 @@ internal abstract class ServiceDatabases
 
     private sealed class PostgresContainer(IResourceBuilder<PostgresServerResource> server) : ServiceDatabases
     {
+        // A service and its migrate job attach to the same database resource.
+        private readonly Dictionary<string, IResourceBuilder<PostgresDatabaseResource>> _databases = [];
+
         public override IResourceBuilder<ProjectResource> Attach(IResourceBuilder<ProjectResource> service, string connectionName)
         {
-            var database = server.AddDatabase(connectionName, DatabaseName(connectionName));
+            if (!_databases.TryGetValue(connectionName, out var database))
+            {
+                database = _databases[connectionName] = server.AddDatabase(connectionName, DatabaseName(connectionName));
+            }
+
             return service.WithReference(database).WaitFor(database).WithEnvironment("Database__Provider", "Postgres");
         }
     }

@@ -5,6 +5,7 @@
 # nothing is pulled. An image that already exists under its name is left alone.
 #
 #   postgres:15                                  Debian's PostgreSQL 15, official entry point's variables
+#                                                and /docker-entrypoint-initdb.d scripts
 #   mcr.microsoft.com/dotnet/aspnet:10.0         this machine's .NET and ASP.NET Core runtimes
 #   mcr.microsoft.com/dotnet/sdk:10.0            the same plus this machine's SDK and trusted certificates,
 #                                                so `dotnet restore` in a build container reaches NuGet as here
@@ -39,7 +40,6 @@ prepare_postgres() {
     local dir="$1"
     # The package made a cluster of its own; the entry point makes one in PGDATA instead.
     rm -rf "$dir"/var/lib/postgresql/15 "$dir"/etc/postgresql/15
-    install -m 755 "$here/postgres-entrypoint.sh" "$dir/usr/local/bin/docker-entrypoint.sh"
     mkdir -p "$dir/var/lib/postgresql/data" "$dir/run/postgresql"
     chroot "$dir" chown -R postgres:postgres /var/lib/postgresql /run/postgresql
     chmod 700 "$dir/var/lib/postgresql/data"
@@ -57,8 +57,11 @@ prepare_dotnet() {
     chroot "$dir" useradd --uid 1654 --gid 1654 --no-create-home --shell /usr/sbin/nologin app
 }
 
-if ! exists postgres:15; then
-    "$docker" import \
+# The entry point goes on in a layer of its own, labelled with its hash, so a changed entry point replaces
+# an older stand-in without another debootstrap.
+entrypoint_hash="$(sha256sum "$here/postgres-entrypoint.sh" | cut -c1-16)"
+if [ "$("$docker" image inspect -f '{{index .Config.Labels "hotelbooking.entrypoint"}}' postgres:15 2> /dev/null)" != "$entrypoint_hash" ]; then
+    exists hotelbooking-ci/postgres-base:15 || "$docker" import \
         --change 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
         --change 'ENV PGDATA=/var/lib/postgresql/data' \
         --change 'VOLUME /var/lib/postgresql/data' \
@@ -66,7 +69,9 @@ if ! exists postgres:15; then
         --change 'EXPOSE 5432' \
         --change 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' \
         --change 'CMD ["postgres"]' \
-        "$(rootfs postgres postgresql-15)" postgres:15 > /dev/null
+        "$(rootfs postgres postgresql-15)" hotelbooking-ci/postgres-base:15 > /dev/null
+    printf 'FROM hotelbooking-ci/postgres-base:15\nCOPY postgres-entrypoint.sh /usr/local/bin/docker-entrypoint.sh\n' \
+        | "$docker" build --quiet --label "hotelbooking.entrypoint=$entrypoint_hash" -t postgres:15 -f - "$here" > /dev/null
     echo "built postgres:15 (stand-in)"
 fi
 

@@ -1,10 +1,27 @@
 #!/bin/sh
 # Entry point of the CI stand-in for the official postgres image: the same environment variables
-# (POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB, PGDATA), the same port, the same readiness.
+# (POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB, PGDATA), the same port, the same readiness, and the
+# same /docker-entrypoint-initdb.d scripts.
 set -eu
 : "${PGDATA:=/var/lib/postgresql/data}"
 user="${POSTGRES_USER:-postgres}"
 database="${POSTGRES_DB:-$user}"
+
+# Like the official image: on a fresh cluster, /docker-entrypoint-initdb.d/*.sh (executed when executable,
+# else sourced) and *.sql run against a server that listens on its Unix socket only.
+run_init_scripts() {
+    [ -n "$(ls -A /docker-entrypoint-initdb.d 2> /dev/null)" ] || return 0
+    pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start > /dev/null
+    export POSTGRES_USER="$user" POSTGRES_DB="$database"
+    for script in /docker-entrypoint-initdb.d/*; do
+        case "$script" in
+            *.sh) if [ -x "$script" ]; then "$script"; else . "$script"; fi ;;
+            *.sql) psql --no-psqlrc -v ON_ERROR_STOP=1 --username "$user" --dbname "$database" -f "$script" ;;
+            *) echo "ignoring $script" ;;
+        esac
+    done
+    pg_ctl -D "$PGDATA" -m fast -w stop > /dev/null
+}
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
     password_file="$(mktemp)"
@@ -16,6 +33,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     if [ "$database" != "postgres" ]; then
         echo "CREATE DATABASE \"$database\";" | postgres --single -D "$PGDATA" postgres > /dev/null
     fi
+    run_init_scripts
     echo "PostgreSQL init process complete; ready for start up."
 fi
 

@@ -14,12 +14,15 @@ namespace HotelBooking.ServiceDefaults.Data;
 /// <summary>
 /// Database per service: each service names its connection string, and this picks the provider from
 /// configuration (<c>Database:Provider</c>: <c>Sqlite</c>, the default, or <c>Postgres</c>) and applies
-/// that provider's migrations at start-up.
+/// that provider's migrations, at start-up or as a <c>migrate</c> command.
 /// </summary>
 public static class DatabaseExtensions
 {
     public const string Sqlite = "Sqlite";
     public const string Postgres = "Postgres";
+
+    /// <summary>The command-line verb that migrates and seeds the database, then exits.</summary>
+    public const string MigrateCommand = "migrate";
 
     /// <summary>
     /// Registers <typeparamref name="TContext"/>. On PostgreSQL the instance is a <typeparamref name="TPostgresContext"/>,
@@ -34,7 +37,7 @@ public static class DatabaseExtensions
         {
             case Sqlite:
                 builder.Services.AddDbContextPool<TContext>((services, options) =>
-                    options.UseSqlite(ConnectionString(services, connectionName)).AddInterceptors(SqliteBusyTimeout.Instance));
+                    options.UseSqlite(ConnectionString(services, connectionName)).AddInterceptors(SqliteConnectionSettings.Instance));
                 break;
             case Postgres:
                 builder.Services.AddDbContextPool<TContext, TPostgresContext>((services, options) =>
@@ -52,7 +55,39 @@ public static class DatabaseExtensions
         services.GetRequiredService<IConfiguration>().GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing (ConnectionStrings:{connectionName}).");
 
-    /// <summary>Creates the database if needed, applies pending migrations, then runs <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Gets the database ready before the service starts. <c>dotnet Service.dll migrate</c> migrates and seeds
+    /// it, then the caller exits (the one-shot job a deployment runs once, docs/deployment.md). Otherwise the
+    /// service migrates it itself when <c>Database:MigrateOnStart</c> is true (the default: the AppHost and the
+    /// tests need no set-up), or, when false, refuses to start on a database with migrations pending.
+    /// </summary>
+    public static async Task<DatabaseStep> PrepareDatabaseAsync<TContext>(
+        this IHost app, string[] args, Func<TContext, IServiceProvider, Task>? seed = null)
+        where TContext : DbContext
+    {
+        if (args is [MigrateCommand, ..])
+        {
+            await app.MigrateDatabaseAsync(seed);
+            return DatabaseStep.MigratedOnly;
+        }
+
+        if (app.Services.GetRequiredService<IConfiguration>().GetValue("Database:MigrateOnStart", defaultValue: true))
+        {
+            await app.MigrateDatabaseAsync(seed);
+        }
+        else
+        {
+            await app.EnsureMigratedAsync<TContext>();
+        }
+
+        return DatabaseStep.ReadyToServe;
+    }
+
+    /// <summary>
+    /// Creates the database if needed, applies pending migrations, then runs <paramref name="seed"/>, all
+    /// under a lock (<see cref="MigrationLock"/>): any number of migrators may start at once, and the seed
+    /// runs against a migrated database one migrator at a time.
+    /// </summary>
     public static async Task MigrateDatabaseAsync<TContext>(this IHost app, Func<TContext, IServiceProvider, Task>? seed = null)
         where TContext : DbContext
     {
@@ -60,53 +95,65 @@ public static class DatabaseExtensions
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("HotelBooking.Database");
 
-        if (db.Database.IsSqlite())
+        await using (await MigrationLock.AcquireAsync(db, logger, CancellationToken.None))
         {
-            PrepareSqliteFile(db.Database.GetConnectionString()!);
-        }
+            await db.Database.MigrateAsync();
 
-        // On a server, create the database first if it is missing: MigrateAsync would too, but only after
-        // logging a failed connection to it, which reads like a fault on every first start.
-        if (!db.Database.IsSqlite() && db.GetService<IRelationalDatabaseCreator>() is { } creator && !await creator.ExistsAsync())
-        {
-            await creator.CreateAsync();
-        }
+            if (db.Database.IsSqlite())
+            {
+                // WAL lets readers run beside the single writer; it is a property of the file, set once.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
 
-        await db.Database.MigrateAsync();
-
-        if (db.Database.IsSqlite())
-        {
-            // WAL lets readers run beside the single writer; it is a property of the file, set once.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        }
-
-        if (seed is not null)
-        {
-            await seed(db, scope.ServiceProvider);
+            if (seed is not null)
+            {
+                await seed(db, scope.ServiceProvider);
+            }
         }
 
         DatabaseLog.Ready(logger, typeof(TContext).Name);
     }
 
-    private static void PrepareSqliteFile(string connectionString)
+    private static async Task EnsureMigratedAsync<TContext>(this IHost app)
+        where TContext : DbContext
     {
-        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
-        if (!string.IsNullOrEmpty(directory))
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+        if (pending.Count > 0)
         {
-            Directory.CreateDirectory(directory);
+            var command = $"dotnet {app.Services.GetRequiredService<IHostEnvironment>().ApplicationName}.dll {MigrateCommand}";
+            throw new InvalidOperationException(
+                $"The {typeof(TContext).Name} database has {pending.Count} migration(s) pending ({string.Join(", ", pending)}) " +
+                $"and Database:MigrateOnStart is false. Run '{command}' first (docker-compose.yml's *-migrate services do), " +
+                "or set Database:MigrateOnStart=true to migrate at start.");
         }
     }
 }
 
-/// <summary>
-/// Lets SQLite itself wait for the write lock (its busy handler polls every few milliseconds) instead of
-/// failing at once into Microsoft.Data.Sqlite's managed retry, which sleeps 150 ms per attempt: under
-/// concurrent sagas that sleep, not the work, was most of a booking's latency.
-/// </summary>
-internal sealed class SqliteBusyTimeout : DbConnectionInterceptor
+/// <summary>What <see cref="DatabaseExtensions.PrepareDatabaseAsync{TContext}"/> did: the service serves, or it was only asked to migrate.</summary>
+public enum DatabaseStep
 {
-    public static readonly SqliteBusyTimeout Instance = new();
+    ReadyToServe,
+    MigratedOnly,
+}
+
+/// <summary>
+/// Settings SQLite keeps per connection, applied to every connection a service opens.
+/// <list type="bullet">
+/// <item><c>busy_timeout</c>: SQLite itself waits for the write lock (its busy handler polls every few
+/// milliseconds) instead of failing at once into Microsoft.Data.Sqlite's managed retry, which sleeps 150 ms
+/// per attempt: under concurrent sagas that sleep, not the work, was most of a booking's latency.</item>
+/// <item><c>synchronous = FULL</c>, with the file in WAL mode: every commit syncs the WAL to disk before it
+/// returns, so a booking the service has confirmed survives a power cut or a kernel crash. NORMAL would
+/// sync only at checkpoints: still no corruption, but the last commits before a power loss could vanish,
+/// and a guest would hold a confirmation the database no longer knows. One fsync per commit is the
+/// price.</item>
+/// </list>
+/// </summary>
+internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
+{
+    public static readonly SqliteConnectionSettings Instance = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -119,7 +166,7 @@ internal sealed class SqliteBusyTimeout : DbConnectionInterceptor
     private static void Apply(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout = 10000;";
+        command.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
         command.ExecuteNonQuery();
     }
 }
@@ -128,4 +175,10 @@ internal static partial class DatabaseLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Database for {Context} is migrated and ready")]
     public static partial void Ready(ILogger logger, string context);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The database was created by another migrator at the same time ({SqlState})")]
+    public static partial void CreatedByAnotherMigrator(ILogger logger, string sqlState);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cleared EF's migration lock in {DataSourceName}, left by a migrator that was killed while holding it")]
+    public static partial void AbandonedMigrationLockCleared(ILogger logger, string dataSourceName);
 }

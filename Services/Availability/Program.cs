@@ -15,10 +15,15 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.AddGrpcServiceDefaults();
 
-var app = builder.Build();
+await using var app = builder.Build();
 
-await app.MigrateDatabaseAsync<AvailabilityDbContext>(
-    (db, services) => SeedData.SeedAsync(db, services.GetRequiredService<TimeProvider>()));
+// "migrate" migrates and seeds the database, then exits (a deployment's one-shot job); otherwise the
+// service migrates at start, or with Database:MigrateOnStart=false checks that the job has run.
+if (await app.PrepareDatabaseAsync<AvailabilityDbContext>(
+    args, (db, services) => SeedData.SeedAsync(db, services.GetRequiredService<TimeProvider>())) is DatabaseStep.MigratedOnly)
+{
+    return;
+}
 
 // gRPC-Web, so browsers can call the read methods through the gateway's YARP routes.
 app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

@@ -13,9 +13,14 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.AddGrpcServiceDefaults();
 
-var app = builder.Build();
+await using var app = builder.Build();
 
-await app.MigrateDatabaseAsync<BookingDbContext>();
+// "migrate" migrates and seeds the database, then exits (a deployment's one-shot job); otherwise the
+// service migrates at start, or with Database:MigrateOnStart=false checks that the job has run.
+if (await app.PrepareDatabaseAsync<BookingDbContext>(args) is DatabaseStep.MigratedOnly)
+{
+    return;
+}
 
 app.MapDefaultEndpoints();
 app.MapGrpcService<BookingGrpcService>();
