@@ -11,6 +11,9 @@ public static class LoopbackClient
 {
     public static SocketsHttpHandler Handler(string localAddress) => new()
     {
+        // A response disposed before its end closes its connection at once, instead of being drained for
+        // reuse: an abandoned stream frees its place at the gateway now, not after the drain timeout.
+        MaxResponseDrainSize = 0,
         ConnectCallback = async (context, cancellationToken) =>
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -47,7 +47,8 @@ public sealed class StreamLimitTests(SystemFixture system)
         }
 
         // Closed streams give their places back.
-        await using var again = await EventuallyAsync(() => OpenWithFirstEventAsync(greedy));
+        await AllStreamsClosedAsync();
+        await using var again = await OpenWithFirstEventAsync(greedy);
     }
 
     [Fact]
@@ -86,8 +87,9 @@ public sealed class StreamLimitTests(SystemFixture system)
         }
 
         // The places come back when the streams close; the tests after this one need them.
+        await AllStreamsClosedAsync();
         using var fresh = LoopbackClient.Http("127.0.0.40", system.Api.BaseAddress!);
-        await using var again = await EventuallyAsync(() => OpenWithFirstEventAsync(fresh));
+        await using var again = await OpenWithFirstEventAsync(fresh);
     }
 
     [Fact]
@@ -95,7 +97,7 @@ public sealed class StreamLimitTests(SystemFixture system)
     {
         using var channel = GrpcChannel.ForAddress(system.GrpcEdge, new GrpcChannelOptions { HttpHandler = LoopbackClient.Handler("127.0.0.23") });
         var client = new AvailabilityProto.AvailabilityService.AvailabilityServiceClient(channel);
-        var (checkIn, checkOut) = UniqueStay();
+        var (checkIn, checkOut) = WatchedStay;
         var request = new AvailabilityProto.WatchAvailabilityRequest
         {
             HotelId = Lisbon, CheckIn = DateOnly.Parse(checkIn).ToProtoDate(), CheckOut = DateOnly.Parse(checkOut).ToProtoDate(), Guests = 2,
@@ -118,6 +120,8 @@ public sealed class StreamLimitTests(SystemFixture system)
         {
             calls.ForEach(c => c.Dispose());
         }
+
+        await AllStreamsClosedAsync();
     }
 
     [Fact]
@@ -125,7 +129,7 @@ public sealed class StreamLimitTests(SystemFixture system)
     {
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(QuotesUri(), CancellationToken.None);
-        var (checkIn, checkOut) = UniqueStay();
+        var (checkIn, checkOut) = WatchedStay;
         var criteria = JsonSerializer.SerializeToUtf8Bytes(new { hotelId = Lisbon, checkIn, checkOut, guests = 2 });
 
         var sent = 0;
@@ -154,6 +158,7 @@ public sealed class StreamLimitTests(SystemFixture system)
         Assert.Contains("messages a second", received.CloseStatusDescription);
         // At most the burst (20) and what a second adds were quoted, not one query per message sent.
         Assert.InRange(quotes, 0, 30);
+        await AllStreamsClosedAsync();
     }
 
     [Theory]
@@ -185,11 +190,11 @@ public sealed class StreamLimitTests(SystemFixture system)
 
     private Uri QuotesUri() => new UriBuilder(system.Api.BaseAddress!) { Scheme = "ws", Path = "/api/quotes/ws" }.Uri;
 
-    private static string StreamPath()
-    {
-        var (checkIn, checkOut) = UniqueStay();
-        return $"/api/hotels/{Lisbon}/availability/stream?checkIn={checkIn}&checkOut={checkOut}&guests=2";
-    }
+    // Streams only read, so they share one stay; a stay of their own each would use up the seeded year.
+    private static readonly (string CheckIn, string CheckOut) WatchedStay = UniqueStay();
+
+    private static string StreamPath() =>
+        $"/api/hotels/{Lisbon}/availability/stream?checkIn={WatchedStay.CheckIn}&checkOut={WatchedStay.CheckOut}&guests=2";
 
     private static async Task<SseClient> OpenWithFirstEventAsync(HttpClient client)
     {
@@ -200,18 +205,14 @@ public sealed class StreamLimitTests(SystemFixture system)
         return sse;
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> attempt)
+    /// <summary>Waits until the availability service serves no stream: every stream these tests opened has ended.</summary>
+    private async Task AllStreamsClosedAsync()
     {
-        for (var tries = 1; ; tries++)
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await system.OpenStreamsAsync() > 0)
         {
-            try
-            {
-                return await attempt();
-            }
-            catch (Xunit.Sdk.XunitException) when (tries < 50)
-            {
-                await Task.Delay(200);
-            }
+            Assert.True(DateTime.UtcNow < deadline, $"{await system.OpenStreamsAsync()} streams still open after their clients left.");
+            await Task.Delay(200);
         }
     }
 }

@@ -68,16 +68,21 @@ public sealed class StreamingFiguresTests(SystemFixture system, ITestOutputHelpe
     private async Task<double[]> QuoteRoundTripAsync(int rounds)
     {
         var tests = new StreamingTests(system);
-        using var socket = await tests.ConnectQuotesAsync();
         var latencies = new List<double>();
-        for (var i = 0; i < rounds; i++)
+        // A socket may send a burst of 20 criteria, then 5 a second: a socket per 20 rounds measures at
+        // full speed without being closed as a flood.
+        foreach (var chunk in Enumerable.Range(0, rounds).Chunk(20))
         {
-            var (checkIn, checkOut) = (Iso(Today.AddDays(30 + i)), Iso(Today.AddDays(32 + i)));
-            var clock = Stopwatch.StartNew();
-            await StreamingTests.SendAsync(socket, new { hotelId = Lisbon, checkIn, checkOut, guests = 2 });
-            var quote = await StreamingTests.ReceiveAsync(socket);
-            latencies.Add(clock.Elapsed.TotalMilliseconds);
-            Assert.Equal("quote", quote.GetProperty("type").GetString());
+            using var socket = await tests.ConnectQuotesAsync();
+            foreach (var i in chunk)
+            {
+                var (checkIn, checkOut) = (Iso(Today.AddDays(30 + i)), Iso(Today.AddDays(32 + i)));
+                var clock = Stopwatch.StartNew();
+                await StreamingTests.SendAsync(socket, new { hotelId = Lisbon, checkIn, checkOut, guests = 2 });
+                var quote = await StreamingTests.ReceiveAsync(socket);
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+                Assert.Equal("quote", quote.GetProperty("type").GetString());
+            }
         }
 
         return latencies.Order().ToArray();

@@ -70,14 +70,18 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public IReadOnlyList<ReceivedSpan> SpansOf(string traceId) => Spans.Where(s => s.TraceId == traceId).ToList();
 
     /// <summary>Waits until the trace has spans from every service named and no new span arrived for a moment.</summary>
-    public async Task<IReadOnlyList<ReceivedSpan>> WaitForTraceAsync(string traceId, params string[] services)
+    public Task<IReadOnlyList<ReceivedSpan>> WaitForTraceAsync(string traceId, params string[] services) =>
+        WaitForTraceAsync(traceId, _ => true, services);
+
+    /// <summary>The trace once every service has sent spans, <paramref name="complete"/> holds and no new span came for 500 ms.</summary>
+    public async Task<IReadOnlyList<ReceivedSpan>> WaitForTraceAsync(string traceId, Func<IReadOnlyList<ReceivedSpan>, bool> complete, params string[] services)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         var lastCount = -1;
         while (true)
         {
             var spans = SpansOf(traceId);
-            if (services.All(service => spans.Any(s => s.Service == service)) && spans.Count == lastCount)
+            if (services.All(service => spans.Any(s => s.Service == service)) && complete(spans) && spans.Count == lastCount)
             {
                 return spans;
             }

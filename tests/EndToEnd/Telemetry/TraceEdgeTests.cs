@@ -87,8 +87,10 @@ public sealed class TraceEdgeTests(SystemFixture system)
             }
         }
 
-        // The stream ends when the client goes; then its spans are exported.
-        var trace = new TraceGraph(await system.Telemetry.WaitForTraceAsync(traceId, "gateway", "availability"));
+        // The stream ends when the client goes; then its spans are exported (its queries' spans may come first).
+        var trace = new TraceGraph(await system.Telemetry.WaitForTraceAsync(traceId,
+            spans => spans.Any(s => s.Service == "availability" && s.Kind == Otlp.Span.Types.SpanKind.Server)
+                && spans.Any(s => s.Service == "gateway" && s.Kind == Otlp.Span.Types.SpanKind.Client), "gateway", "availability"));
 
         Assert.Equal(["gateway->availability"], trace.ServiceEdges);
         var session = Assert.Single(trace.Roots);
