@@ -97,8 +97,13 @@ public sealed class Booking
         Version++;
     }
 
-    /// <summary>Whether nobody drives it now: unsettled, not parked, and its lease (if any) ran out.</summary>
-    public bool IsUnattendedAt(DateTime now) => !IsSettled && ParkedAt is null && (LeaseExpiresAt is null || LeaseExpiresAt <= now);
+    /// <summary>
+    /// Whether nobody drives it now: unsettled, not parked, and its lease ran out. A booking without a lease was
+    /// written by a version before leases (still running during a rolling upgrade): it counts as leased for
+    /// <paramref name="lease"/> from its last update.
+    /// </summary>
+    public bool IsUnattendedAt(DateTime now, TimeSpan lease) =>
+        !IsSettled && ParkedAt is null && (LeaseExpiresAt ?? UpdatedAt + lease) <= now;
 
     /// <summary>Recovery failed to move it: keeps the lease until <paramref name="retryAt"/>, so others leave it alone till then.</summary>
     public void RecoveryFailed(DateTime retryAt)

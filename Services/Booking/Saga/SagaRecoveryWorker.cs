@@ -1,6 +1,7 @@
 using Grpc.Core;
 using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Domain;
+using HotelBooking.Contracts;
 using HotelBooking.ServiceDefaults.Data;
 using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.EntityFrameworkCore;
@@ -47,11 +48,13 @@ public sealed class SagaRecoveryWorker(
     public async Task<int> RecoverStaleBookingsAsync(CancellationToken cancellationToken)
     {
         var now = UtcNow;
+        var leasedBeforeLeases = now - options.Value.Lease;
         List<string> unattended;
         await using (var scope = scopes.CreateAsyncScope())
         {
             unattended = await scope.ServiceProvider.GetRequiredService<BookingDbContext>().Bookings
-                .Where(b => b.Step != SagaStep.Done && b.ParkedAt == null && (b.LeaseExpiresAt == null || b.LeaseExpiresAt <= now))
+                .Where(b => b.Step != SagaStep.Done && b.ParkedAt == null
+                    && (b.LeaseExpiresAt == null ? b.UpdatedAt <= leasedBeforeLeases : b.LeaseExpiresAt <= now))
                 .OrderBy(b => b.LeaseExpiresAt)
                 .Select(b => b.Id)
                 .Take(BatchSize)
@@ -74,9 +77,19 @@ public sealed class SagaRecoveryWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
-        var booking = await db.Bookings.FirstAsync(b => b.Id == bookingId, cancellationToken);
-        if (!await TryTakeLeaseAsync(db, booking, cancellationToken))
+        Booking booking;
+        try
         {
+            booking = await db.Bookings.FirstAsync(b => b.Id == bookingId, cancellationToken);
+            if (!await TryTakeLeaseAsync(db, booking, cancellationToken))
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The database failed us for this booking; the others of the pass still get their turn.
+            RecoveryLog.LeaseNotTaken(logger, ex, BookingReference.For(bookingId));
             return false;
         }
 
@@ -115,7 +128,7 @@ public sealed class SagaRecoveryWorker(
     private async Task<bool> TryTakeLeaseAsync(BookingDbContext db, Booking booking, CancellationToken cancellationToken)
     {
         var now = UtcNow;
-        if (!booking.IsUnattendedAt(now))
+        if (!booking.IsUnattendedAt(now, options.Value.Lease))
         {
             return false;
         }
@@ -177,6 +190,9 @@ internal static partial class RecoveryLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recovery gave up on booking {BookingRef} at {Step} after {Attempts} attempts; it is parked for an operator")]
     public static partial void Parked(ILogger logger, Exception exception, string bookingRef, SagaStep step, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery could not take the lease of booking {BookingRef}; trying again next pass")]
+    public static partial void LeaseNotTaken(ILogger logger, Exception exception, string bookingRef);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A saga recovery pass failed; retrying next pass")]
     public static partial void PassFailed(ILogger logger, Exception exception);

@@ -233,8 +233,10 @@ public abstract class BookingServiceTests
         var recovery = _system.Booking.Services.GetServices<IHostedService>().OfType<SagaRecoveryWorker>().Single();
 
         HotelBooking.Bookings.Domain.Booking booking;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!(booking = await FindAsync(request.RequestId)).IsSettled)
         {
+            Assert.True(DateTime.UtcNow < deadline, $"Not settled: {booking.Status} at {booking.Step}.");
             // Eight passes race the background worker on every round until the lease has run out and one wins.
             await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => recovery.RecoverStaleBookingsAsync(CancellationToken.None)));
             await Task.Delay(50);

@@ -142,4 +142,25 @@ public sealed class BookingStateTests
 
         Assert.Throws<InvalidOperationException>(() => booking.Confirmed(Now));
     }
+
+    [Fact]
+    public void IsUnattendedAt_BookingWrittenWithoutALeaseByAnOlderVersion_LeasedForOneLeaseFromItsLastMove()
+    {
+        // A replica from before leases (a rolling upgrade) writes no lease while its saga runs.
+        var booking = NewBooking();
+        var lease = TimeSpan.FromSeconds(15);
+
+        Assert.False(booking.IsUnattendedAt(Now + TimeSpan.FromSeconds(14), lease));
+        Assert.True(booking.IsUnattendedAt(Now + lease, lease));
+    }
+
+    [Fact]
+    public void IsUnattendedAt_LeaseHeld_OnlyOnceItRunsOut()
+    {
+        var booking = NewBooking();
+        booking.Lease("booking", Now + TimeSpan.FromSeconds(15));
+
+        Assert.False(booking.IsUnattendedAt(Now + TimeSpan.FromSeconds(14), TimeSpan.Zero));
+        Assert.True(booking.IsUnattendedAt(Now + TimeSpan.FromSeconds(15), TimeSpan.Zero));
+    }
 }
