@@ -30,6 +30,9 @@ public sealed class PaymentGrpcService(
             return new() { Payment = MapToProto(EnsureSameRequest(existing, fingerprint)) };
         }
 
+        // The booking saga's lease outlasts its call deadline; once the deadline has passed, recovery may already
+        // be deciding from what is stored whether money was taken, so a charge that comes this late must not land.
+        ThrowIfPastDeadline(context);
         var authorization = cardNetwork.Authorize(request.PaymentToken);
         if (authorization.Outcome == AuthorizationOutcome.InvalidToken)
         {
@@ -50,13 +53,15 @@ public sealed class PaymentGrpcService(
             CreatedAt = time.GetStorableUtcNow(),
         };
         db.Payments.Add(payment);
-        // The booking saga's lease outlasts its call deadline; once it has passed, recovery may already be
-        // deciding from what is stored whether money was taken, so a charge that comes this late must not land.
-        ThrowIfPastDeadline(context);
 
         try
         {
+            // Checked again after the insert, which may have waited for the database's write lock, and just
+            // before the commit: a charge is stored only while its deadline has not passed.
+            await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
             await db.SaveChangesAsync(context.CancellationToken);
+            ThrowIfPastDeadline(context);
+            await transaction.CommitAsync(context.CancellationToken);
         }
         catch (DbUpdateException)
         {
