@@ -19,6 +19,9 @@ public static class QuotesSocketApi
 {
     private const int MaxMessageBytes = 16 * 1024;
 
+    /// <summary>A client that does not read what it is sent for this long is dropped (the socket is aborted).</summary>
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+
     public static IEndpointRouteBuilder MapQuotesSocketApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/quotes/ws", HandleAsync)
@@ -61,10 +64,12 @@ public static class QuotesSocketApi
         async Task SendAsync(object message)
         {
             var bytes = JsonSerializer.SerializeToUtf8Bytes(message, options);
-            await sending.WaitAsync(cancellationToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(closing.Token);
+            timeout.CancelAfter(SendTimeout);
+            await sending.WaitAsync(timeout.Token);
             try
             {
-                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
                 System.Diagnostics.Activity.Current?.AddEvent(new("websocket message sent"));
             }
             finally
@@ -102,8 +107,10 @@ public static class QuotesSocketApi
                 if (!permit.IsAcquired)
                 {
                     // Each criteria message is a quote, a query inside: a socket may not turn into a query pump.
+                    // Stopping the quotes first leaves the socket to this close (a send blocked on a client
+                    // that does not read is cancelled, which aborts the socket instead).
                     await closing.CancelAsync();
-                    await Task.WhenAny(toBrowser);
+                    await toBrowser.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation,
                         $"More than {limits.Options.SocketMessagesPerSecond} messages a second.", CancellationToken.None);
                     await DrainUntilClosedAsync(socket, buffer);

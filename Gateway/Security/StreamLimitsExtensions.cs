@@ -46,7 +46,7 @@ internal static class StreamLimitsExtensions
     {
         proxy.Use(async (http, next) =>
         {
-            if (http.GetReverseProxyFeature().Route.Config.Metadata?.ContainsKey(OpenStreamMetadata) != true)
+            if (http.GetReverseProxyFeature().Route.Config.Metadata?.GetValueOrDefault(OpenStreamMetadata) != "true")
             {
                 await next();
                 return;

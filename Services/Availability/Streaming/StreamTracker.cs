@@ -8,8 +8,8 @@ namespace HotelBooking.Availability.Streaming;
 
 /// <summary>
 /// Admits and counts the gRPC streams open now, per method (the metric <c>hotelbooking.streams.open</c>), up
-/// to <see cref="StreamingOptions.MaxOpenStreams"/>; and counts the re-quotes that changes cause
-/// (<c>hotelbooking.streams.requotes</c>), the database work streams add on top of their callers' own queries.
+/// to <see cref="StreamingOptions.MaxOpenStreams"/>; and counts re-quotes, after a change or on the recheck
+/// timer (<c>hotelbooking.streams.requotes</c>): the database work streams add to their callers' own queries.
 /// </summary>
 public sealed class StreamTracker
 {
@@ -24,7 +24,7 @@ public sealed class StreamTracker
     {
         var meter = meters.Create("HotelBooking.Availability.Streams");
         _open = meter.CreateUpDownCounter<long>("hotelbooking.streams.open", "{stream}", "gRPC streams open now, by method.");
-        _requotes = meter.CreateCounter<long>("hotelbooking.streams.requotes", "{quote}", "Quotes that streams made again after a change.");
+        _requotes = meter.CreateCounter<long>("hotelbooking.streams.requotes", "{quote}", "Quotes that open streams made again, after a change or on the recheck timer: the queries streams add.");
         _max = options.Value.MaxOpenStreams;
     }
 
