@@ -54,7 +54,7 @@ for scaled in availability:3 booking:2 payment:2; do
       || { echo "a $name replica is not healthy" >&2; exit 1; }
   done
   [ "$(compose ps -q "$name" | wc -l)" -eq "${scaled#*:}" ] || { echo "expected ${scaled#*:} $name replicas" >&2; exit 1; }
-  [ "$(docker inspect -f '{{.State.ExitCode}}' "$(compose ps -q "$name-migrate")")" = 0 ] \
+  [ "$(docker inspect -f '{{.State.ExitCode}}' "$(compose ps -a -q "$name-migrate")")" = 0 ] \
     || { echo "$name-migrate did not exit 0" >&2; exit 1; }
 done
 

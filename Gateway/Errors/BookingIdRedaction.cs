@@ -1,5 +1,6 @@
 using HotelBooking.Contracts;
 using OpenTelemetry.Instrumentation.AspNetCore;
+using OpenTelemetry.Logs;
 
 namespace HotelBooking.Gateway.Errors;
 
@@ -25,9 +26,13 @@ internal static class BookingIdRedaction
         return string.Concat(Bookings, BookingReference.For(id.ToString()), end < 0 ? "" : rest[end..]);
     }
 
-    /// <summary>Replaces the instrumentation's <c>url.path</c> of every server span with the redacted path.</summary>
-    public static IServiceCollection AddBookingIdRedaction(this IServiceCollection services) =>
-        services.Configure<AspNetCoreTraceInstrumentationOptions>(options =>
+    /// <summary>
+    /// Replaces the instrumentation's <c>url.path</c> of every server span with the redacted path, and keeps log
+    /// scopes out of exported logs: ASP.NET Core's request scope carries the raw <c>RequestPath</c>.
+    /// </summary>
+    public static IServiceCollection AddBookingIdRedaction(this IServiceCollection services) => services
+        .Configure<OpenTelemetryLoggerOptions>(options => options.IncludeScopes = false)
+        .Configure<AspNetCoreTraceInstrumentationOptions>(options =>
         {
             var enrich = options.EnrichWithHttpRequest;
             options.EnrichWithHttpRequest = (activity, request) =>

@@ -12,7 +12,6 @@ public sealed class SwaggerExposureTests
     [InlineData("/swagger")]
     [InlineData("/swagger/index.html")]
     [InlineData("/swagger/v1/swagger.json")]
-    [InlineData("/openapi/v1.json")]
     public async Task Swagger_ProductionAsShipped_NotFound(string path)
     {
         using var gateway = Gateway(swaggerEnabled: null);

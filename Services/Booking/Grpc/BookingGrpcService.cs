@@ -59,7 +59,7 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
             // A service the saga needs did not answer. The booking exists and recovery will settle it; say which
             // one, so the caller checks it instead of booking again.
             RpcErrors.Unavailable(ErrorReasons.BookingPending,
-                $"Booking '{booking.Id}' was started but could not be finished now; it will be confirmed or cancelled shortly.",
+                "The booking was started but could not be finished now; it will be confirmed or cancelled shortly.",
                 new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = booking.Id });
         }
         catch (DbUpdateException)
@@ -106,7 +106,7 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
         var booking = await db.Bookings.FirstOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
         if (booking is null)
         {
-            RpcErrors.NotFound($"Booking '{bookingId}' was not found.");
+            RpcErrors.NotFound("No booking has this id.");
         }
 
         return booking;

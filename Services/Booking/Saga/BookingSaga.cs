@@ -201,7 +201,7 @@ public sealed class BookingSaga(
         if (booking.Status == BookingStatus.Confirmed && booking.CheckIn <= DateOnly.FromDateTime(UtcNow))
         {
             RpcErrors.FailedPrecondition(ErrorReasons.BookingNotCancellable,
-                $"Booking '{booking.Id}' began on {booking.CheckIn:yyyy-MM-dd}; a stay that has begun cannot be cancelled.");
+                $"The booking's stay began on {booking.CheckIn:yyyy-MM-dd}; a stay that has begun cannot be cancelled.");
         }
 
         if (booking.Status == BookingStatus.Confirmed)
@@ -213,7 +213,7 @@ public sealed class BookingSaga(
         else if (booking.Status != BookingStatus.Cancelled)
         {
             RpcErrors.FailedPrecondition(ErrorReasons.BookingNotCancellable,
-                $"Booking '{booking.Id}' is {booking.Status}; only a confirmed booking can be cancelled.");
+                $"The booking is {booking.Status}; only a confirmed booking can be cancelled.");
         }
 
         await CompensateAsync(booking, deadline, cancellationToken);
@@ -285,7 +285,7 @@ public sealed class BookingSaga(
 
 internal static partial class BookingLog
 {
-    // Records name a booking by its reference (Booking.ReferenceFor), never by its id: the id is the guest's capability.
+    // Records name a booking by its reference (Booking.Reference), never by its id: the id is the guest's capability.
     [LoggerMessage(Level = LogLevel.Information, Message = "Booking {BookingRef} confirmed: {TotalMinor} {Currency} (minor units)")]
     public static partial void Confirmed(ILogger logger, string bookingRef, long totalMinor, string currency);
 

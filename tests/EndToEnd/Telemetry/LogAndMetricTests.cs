@@ -46,13 +46,17 @@ public sealed class LogAndMetricTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         var traceId = cancel.Headers.GetValues("X-Trace-Id").Single();
 
-        // Wait until the cancel's spans from the gateway and the booking service have arrived.
+        // Wait until the cancel's spans and logs from the gateway and the booking service have arrived (logs are
+        // exported in batches of their own), and a little longer for the last batch.
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (system.Telemetry.Spans.Where(s => s.TraceId == traceId).Select(s => s.Service).Distinct().Count() < 2)
+        while (system.Telemetry.Spans.Where(s => s.TraceId == traceId).Select(s => s.Service).Distinct().Count() < 2
+            || system.Telemetry.Logs.Where(l => l.TraceId == traceId).Select(l => l.Service).Distinct().Count() < 2)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"The cancel's trace {traceId} did not arrive.");
+            Assert.True(DateTime.UtcNow < deadline, $"The cancel's spans and logs (trace {traceId}) did not all arrive.");
             await Task.Delay(500);
         }
+
+        await Task.Delay(1000);
 
         // The id is the guest's capability to read and cancel the booking: telemetry names it by its reference.
         Assert.DoesNotContain(system.Telemetry.Logs, l => l.Text.Contains(bookingId, StringComparison.Ordinal));
