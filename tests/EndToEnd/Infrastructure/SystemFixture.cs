@@ -190,10 +190,24 @@ public class SystemFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartTimeout);
         await App.ResourceNotifications.WaitForResourceAsync(name,
             e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", timeout.Token);
-        var started = await App.Services.GetRequiredService<ResourceCommandService>()
-            .ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
-        Assert.True(started.Success, $"Starting {name}: {started.Message}");
-        await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+        // The orchestrator occasionally reports a restart right after a kill as failed to start (seen once in CI,
+        // not reproduced); the test is about the system after the restart, so it tries again, and says so.
+        for (var attempt = 1; ; attempt++)
+        {
+            var started = await App.Services.GetRequiredService<ResourceCommandService>()
+                .ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
+            Assert.True(started.Success, $"Starting {name}: {started.Message}");
+            try
+            {
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+                return;
+            }
+            catch (DistributedApplicationException ex) when (attempt < 3)
+            {
+                Console.Error.WriteLine($"Restarting {name} (attempt {attempt}) failed: {ex.Message}; trying again.");
+                await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
+            }
+        }
     }
 
     /// <summary>
