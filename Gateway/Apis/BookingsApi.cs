@@ -92,7 +92,7 @@ public static class BookingsApi
             },
             PaymentToken = parsing.Required("paymentToken", request.PaymentToken),
         };
-        // After the body's fields, so the problem lists them in the order a reader meets them.
+        // The header's error after the body's, in the order the problem has always listed them.
         if (idempotencyKey.Error is { } error)
         {
             parsing.Errors[IdempotencyKey.HeaderName] = [error];

@@ -16,7 +16,7 @@ public sealed class IdempotencyKey : IEndpointParameterMetadataProvider
 {
     public const string HeaderName = "Idempotency-Key";
 
-    public const string Description =
+    private const string Description =
         "Optional: repeating a request with the same key returns the first outcome instead of booking again.";
 
     private IdempotencyKey(string value, string? error) => (Value, Error) = (value, error);
