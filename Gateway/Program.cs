@@ -1,6 +1,4 @@
-using HotelBooking.Gateway.Apis;
 using HotelBooking.Gateway.Extensions;
-using HotelBooking.Gateway.Errors;
 using HotelBooking.Gateway.Security;
 using HotelBooking.ServiceDefaults;
 
@@ -16,39 +14,11 @@ builder.AddStreamLimits();
 
 var app = builder.Build();
 
-app.UseTraceIdHeader();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseSecurityHeaders();
-
-app.UseCors();
-app.UseDefaultFiles();
-app.UseStaticFiles();
-app.UseAccessControl();
-
-// Opt-in outside Development: a public map of the API is a choice, not a default.
-if (app.Configuration.GetValue("Gateway:SwaggerEnabled", defaultValue: false))
-{
-    app.UseSwagger();
-    app.UseSwaggerUI();
-}
-
-app.UseWebSockets();
+// The middleware order and its reasons: Extensions/GatewayPipelineExtensions.cs.
+app.UseGatewayPipeline();
 
 app.MapDefaultEndpoints();
-app.MapHotelsApi();
-app.MapAvailabilityStreamApi();
-app.MapBookingsApi();
-app.MapQuotesSocketApi();
-app.MapInventoryAdminApi();
-
-app.MapReverseProxy(proxy =>
-{
-    proxy.LimitOpenStreams();
-    // YARP's default pipeline after ours.
-    proxy.UseSessionAffinity();
-    proxy.UseLoadBalancing();
-    proxy.UsePassiveHealthChecks();
-});
+app.MapGatewayApis();
+app.MapGrpcEdge();
 
 app.Run();

@@ -53,6 +53,7 @@ public static class AvailabilityStreamApi
             return TypedResults.Empty;
         }
 
+        // Written by hand, not TypedResults.ServerSentEvents: an SseItem cannot be a ": heartbeat" comment, and that result sends "Cache-Control: no-cache,no-store".
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";

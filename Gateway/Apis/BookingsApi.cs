@@ -1,15 +1,12 @@
 using HotelBooking.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using HotelBooking.Gateway.Security;
-using Microsoft.AspNetCore.Mvc;
 using Proto = HotelBooking.Contracts.Booking.V1;
 
 namespace HotelBooking.Gateway.Apis;
 
 public static class BookingsApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-
     public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/bookings").WithTags("Bookings").ProducesDownstreamProblems();
@@ -42,50 +39,17 @@ public static class BookingsApi
     }
 
     /// <param name="request">What to book, for whom, and the card token (tok_visa or tok_chargeDeclined).</param>
-    /// <param name="idempotencyKey">Optional: repeating a request with the same key returns the first outcome instead of booking again.</param>
-    /// <param name="http">The HTTP request, to see whether the key was sent more than once.</param>
+    /// <param name="idempotencyKey">The Idempotency-Key header, or a key the gateway made up.</param>
     /// <param name="bookings">The booking service.</param>
     /// <param name="cancellationToken">Aborted with the HTTP request.</param>
     public static async Task<Results<Created<BookingDto>, ValidationProblem>> CreateBooking(
         CreateBookingRequest request,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
-        HttpRequest http,
+        IdempotencyKey idempotencyKey,
         Proto.BookingService.BookingServiceClient bookings,
         CancellationToken cancellationToken)
     {
         var parsing = new RequestParsing();
-        // Without a key from the caller the gateway makes one, and names it in the response: a caller that
-        // got a 503 or 504 can repeat the request with it and never book twice.
-        var requestId = idempotencyKey ?? Guid.NewGuid().ToString("N");
-        http.HttpContext.Response.OnStarting(() =>
-        {
-            http.HttpContext.Response.Headers[IdempotencyKeyHeader] = requestId;
-            return Task.CompletedTask;
-        });
-        var grpcRequest = new Proto.CreateBookingRequest
-        {
-            RequestId = requestId,
-            HotelId = parsing.Required("hotelId", request.HotelId),
-            RoomTypeId = parsing.Required("roomTypeId", request.RoomTypeId),
-            CheckIn = parsing.Date("checkIn", request.CheckIn).ToProtoDate(),
-            CheckOut = parsing.Date("checkOut", request.CheckOut).ToProtoDate(),
-            Guests = parsing.Required("guests", request.Guests),
-            Guest = new Proto.Guest
-            {
-                Name = parsing.Required("guest.name", request.Guest?.Name),
-                Email = parsing.Required("guest.email", request.Guest?.Email),
-            },
-            PaymentToken = parsing.Required("paymentToken", request.PaymentToken),
-        };
-        if (http.Headers[IdempotencyKeyHeader].Count > 1)
-        {
-            parsing.Errors[IdempotencyKeyHeader] = ["Send one Idempotency-Key header, not several."];
-        }
-        else if (idempotencyKey is { Length: 0 or > 200 } || idempotencyKey?.Any(c => c is < '!' or > '~') == true)
-        {
-            parsing.Errors[IdempotencyKeyHeader] = ["The Idempotency-Key header must be 1 to 200 printable ASCII characters."];
-        }
-
+        var grpcRequest = MapToCreateBookingRequest(request, idempotencyKey, parsing);
         if (parsing.HasErrors)
         {
             return TypedResults.ValidationProblem(parsing.Errors, title: "The booking request is invalid.");
@@ -108,6 +72,33 @@ public static class BookingsApi
     {
         var response = await bookings.CancelBookingAsync(new() { BookingId = bookingId }, cancellationToken: cancellationToken);
         return TypedResults.Ok(BookingDto.From(response.Booking));
+    }
+
+    private static Proto.CreateBookingRequest MapToCreateBookingRequest(
+        CreateBookingRequest request, IdempotencyKey idempotencyKey, RequestParsing parsing)
+    {
+        var grpcRequest = new Proto.CreateBookingRequest
+        {
+            RequestId = idempotencyKey.Value,
+            HotelId = parsing.Required("hotelId", request.HotelId),
+            RoomTypeId = parsing.Required("roomTypeId", request.RoomTypeId),
+            CheckIn = parsing.Date("checkIn", request.CheckIn).ToProtoDate(),
+            CheckOut = parsing.Date("checkOut", request.CheckOut).ToProtoDate(),
+            Guests = parsing.Required("guests", request.Guests),
+            Guest = new Proto.Guest
+            {
+                Name = parsing.Required("guest.name", request.Guest?.Name),
+                Email = parsing.Required("guest.email", request.Guest?.Email),
+            },
+            PaymentToken = parsing.Required("paymentToken", request.PaymentToken),
+        };
+        // The header's error after the body's, in the order the problem has always listed them.
+        if (idempotencyKey.Error is { } error)
+        {
+            parsing.Errors[IdempotencyKey.HeaderName] = [error];
+        }
+
+        return grpcRequest;
     }
 }
 

@@ -44,8 +44,8 @@ internal static class GatewayServiceExtensions
         services.AddCors(options => options.AddDefaultPolicy(policy => policy
             .WithOrigins(allowedOrigins)
             .WithMethods("GET", "POST")
-            .WithHeaders("Content-Type", "Accept", BookingsApi.IdempotencyKeyHeader, "traceparent", "tracestate")
-            .WithExposedHeaders(TraceHeaders.TraceId, "Location", "Retry-After", BookingsApi.IdempotencyKeyHeader)
+            .WithHeaders("Content-Type", "Accept", IdempotencyKey.HeaderName, "traceparent", "tracestate")
+            .WithExposedHeaders(TraceHeaders.TraceId, "Location", "Retry-After", IdempotencyKey.HeaderName)
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
 
         services.AddEndpointsApiExplorer();
@@ -63,6 +63,8 @@ internal static class GatewayServiceExtensions
             {
                 options.IncludeXmlComments(xml);
             }
+
+            options.OperationFilter<IdempotencyKey.OpenApiHeader>();
         });
 
         // Translation targets. Reads are retried, and CancelBooking is idempotent. CreateBooking is not: a
