@@ -2,8 +2,7 @@ using HotelBooking.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// A database per service (a SQLite file, or with HotelBooking:Database=postgres one PostgreSQL server),
-// migrated by a one-shot "<service>-migrate" resource before its service starts.
+// A database per service (SQLite, or HotelBooking:Database=postgres), migrated by "<service>-migrate" first.
 var databases = ServiceDatabases.Configure(builder);
 
 var availability = builder.AddGrpcService<Projects.Availability>("availability")
