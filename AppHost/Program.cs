@@ -2,12 +2,8 @@ using HotelBooking.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Each service owns a SQLite file here (tests point this at a fresh folder), or, with
-// HotelBooking:Database=postgres, a database on one PostgreSQL server. Each database is migrated by a
-// one-shot "<service>-migrate" resource before its service starts.
-var dataDirectory = Path.GetFullPath(builder.Configuration["HotelBooking:DataDirectory"]
-    ?? Path.Combine(builder.AppHostDirectory, ".data"));
-var databases = ServiceDatabases.Configure(builder, dataDirectory);
+// A database per service (SQLite, or HotelBooking:Database=postgres), migrated by "<service>-migrate" first.
+var databases = ServiceDatabases.Configure(builder);
 
 var availability = builder.AddGrpcService<Projects.Availability>("availability")
     .WithMigratedDatabase(databases, "availability-db")
@@ -22,8 +18,7 @@ var booking = builder.AddGrpcService<Projects.Booking>("booking")
     .WithReference(availability).WaitFor(availability)
     .WithReference(payment).WaitFor(payment);
 
-// The gateway's two endpoints come from its own Kestrel configuration (Rest on 5080, GrpcEdge on 5081);
-// they are bound by the gateway itself, not proxied, so the ports users see are the ports it listens on.
+// Rest (5080) and GrpcEdge (5081) are bound by the gateway itself, not proxied: users see the ports it listens on.
 builder.AddProject<Projects.Gateway>("gateway")
     .WithEndpoint("Rest", endpoint => endpoint.IsProxied = false)
     .WithEndpoint("GrpcEdge", endpoint => endpoint.IsProxied = false)

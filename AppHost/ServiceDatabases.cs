@@ -14,17 +14,21 @@ internal abstract class ServiceDatabases
 {
     public abstract IResourceBuilder<ProjectResource> Attach(IResourceBuilder<ProjectResource> service, string connectionName);
 
-    public static ServiceDatabases Configure(IDistributedApplicationBuilder builder, string dataDirectory)
+    public static ServiceDatabases Configure(IDistributedApplicationBuilder builder)
     {
         var choice = builder.Configuration["HotelBooking:Database"] ?? "sqlite";
         return choice.ToLowerInvariant() switch
         {
-            "sqlite" => new SqliteFiles(dataDirectory),
+            "sqlite" => new SqliteFiles(DataDirectory(builder)),
             "postgres" when builder.Configuration.GetConnectionString("postgres-server") is { } existing => new ExistingPostgres(existing),
             "postgres" => new PostgresContainer(builder.AddPostgres("postgres").WithDataVolume("hotelbooking-postgres")),
             _ => throw new InvalidOperationException($"HotelBooking:Database '{choice}' is not supported; use 'sqlite' or 'postgres'."),
         };
     }
+
+    // The SQLite files live in AppHost/.data, or where HotelBooking:DataDirectory says (tests use a fresh folder).
+    private static string DataDirectory(IDistributedApplicationBuilder builder) =>
+        Path.GetFullPath(builder.Configuration["HotelBooking:DataDirectory"] ?? Path.Combine(builder.AppHostDirectory, ".data"));
 
     // "availability-db" lives in the database "availability".
     private static string DatabaseName(string connectionName) => connectionName.Replace("-db", "", StringComparison.Ordinal);

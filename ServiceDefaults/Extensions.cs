@@ -20,7 +20,8 @@ public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
-    private const string FaultsPath = GrpcServiceExtensions.FaultsPath;
+    // The gRPC services' fault switches (Services/Shared/Faults, outside Production): test traffic, not traced.
+    private const string FaultsPath = "/_faults";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -74,7 +75,6 @@ public static class Extensions
                 .AddGrpcClientInstrumentation(options => options.SuppressDownstreamInstrumentation = true)
                 .AddHttpClientInstrumentation(options =>
                     options.FilterHttpRequestMessage = request => request.RequestUri?.AbsolutePath.StartsWith(FaultsPath) != true)
-                .AddEntityFrameworkCoreInstrumentation()
                 .AddProcessor(new GrpcSpanConventions()));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

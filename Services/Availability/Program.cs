@@ -2,35 +2,28 @@ using HotelBooking.Availability.Comparison;
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Extensions;
 using HotelBooking.Availability.Grpc;
-using Grpc.AspNetCore.Web;
-using HotelBooking.ServiceDefaults.Data;
 using HotelBooking.ServiceDefaults;
+using HotelBooking.Services.Shared.Data;
+using HotelBooking.Services.Shared.Faults;
+using HotelBooking.Services.Shared.Grpc;
 
-// In a container, "healthcheck" probes the running instance instead of starting one.
-await HealthProbe.ExitIfRequestedAsync(args);
+await HealthProbe.ExitIfRequestedAsync(args); // "healthcheck URL": a container probing the running instance
 
 var builder = WebApplication.CreateBuilder(args);
-
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
-builder.AddGrpcServiceDefaults();
+builder.AddGrpcServer();
+builder.AddTestHooks();
 
 await using var app = builder.Build();
+// "migrate" migrates (and seeds) the database, then exits: a deployment's one-shot job.
+if (await app.PrepareDatabaseAsync<AvailabilityDbContext>(args, SeedData.SeedAsync) is DatabaseStep.MigratedOnly) return;
 
-// "migrate" migrates and seeds the database, then exits (a deployment's one-shot job); otherwise the
-// service migrates at start, or with Database:MigrateOnStart=false checks that the job has run.
-if (await app.PrepareDatabaseAsync<AvailabilityDbContext>(
-    args, (db, services) => SeedData.SeedAsync(db, services.GetRequiredService<TimeProvider>())) is DatabaseStep.MigratedOnly)
-{
-    return;
-}
-
-// gRPC-Web, so browsers can call the read methods through the gateway's YARP routes.
-app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
-
+app.UseGrpcWeb(new() { DefaultEnabled = true }); // browsers call the read methods through the gateway
 app.MapDefaultEndpoints();
 app.MapGrpcService<AvailabilityGrpcService>();
-app.MapGrpcServiceDefaults();
+app.MapGrpcHealthChecksService();
+app.MapTestHooks();
 app.MapStreamDiagnostics();
 app.MapRestComparison();
 

@@ -1,29 +1,26 @@
 using HotelBooking.Payments.Data;
 using HotelBooking.Payments.Extensions;
 using HotelBooking.Payments.Grpc;
-using HotelBooking.ServiceDefaults.Data;
 using HotelBooking.ServiceDefaults;
+using HotelBooking.Services.Shared.Data;
+using HotelBooking.Services.Shared.Faults;
+using HotelBooking.Services.Shared.Grpc;
 
-// In a container, "healthcheck" probes the running instance instead of starting one.
-await HealthProbe.ExitIfRequestedAsync(args);
+await HealthProbe.ExitIfRequestedAsync(args); // "healthcheck URL": a container probing the running instance
 
 var builder = WebApplication.CreateBuilder(args);
-
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
-builder.AddGrpcServiceDefaults();
+builder.AddGrpcServer();
+builder.AddTestHooks();
 
 await using var app = builder.Build();
-
-// "migrate" migrates and seeds the database, then exits (a deployment's one-shot job); otherwise the
-// service migrates at start, or with Database:MigrateOnStart=false checks that the job has run.
-if (await app.PrepareDatabaseAsync<PaymentDbContext>(args) is DatabaseStep.MigratedOnly)
-{
-    return;
-}
+// "migrate" migrates (and seeds) the database, then exits: a deployment's one-shot job.
+if (await app.PrepareDatabaseAsync<PaymentDbContext>(args) is DatabaseStep.MigratedOnly) return;
 
 app.MapDefaultEndpoints();
 app.MapGrpcService<PaymentGrpcService>();
-app.MapGrpcServiceDefaults();
+app.MapGrpcHealthChecksService();
+app.MapTestHooks();
 
 app.Run();

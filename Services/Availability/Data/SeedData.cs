@@ -37,6 +37,10 @@ public static class SeedData
         _ => 3,
     };
 
+    /// <summary>The seed step of <c>PrepareDatabaseAsync</c>, with the service's clock.</summary>
+    public static Task SeedAsync(AvailabilityDbContext db, IServiceProvider services) =>
+        SeedAsync(db, services.GetRequiredService<TimeProvider>());
+
     public static async Task SeedAsync(AvailabilityDbContext db, TimeProvider time, CancellationToken cancellationToken = default)
     {
         if (!await db.Hotels.AnyAsync(cancellationToken))

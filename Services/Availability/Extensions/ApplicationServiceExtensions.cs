@@ -2,7 +2,7 @@ using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Holds;
 using HotelBooking.Availability.Quotes;
 using HotelBooking.Availability.Streaming;
-using HotelBooking.ServiceDefaults.Data;
+using HotelBooking.Services.Shared.Data;
 
 namespace HotelBooking.Availability.Extensions;
 

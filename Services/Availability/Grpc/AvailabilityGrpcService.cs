@@ -7,7 +7,7 @@ using HotelBooking.Availability.Quotes;
 using HotelBooking.Availability.Streaming;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
-using HotelBooking.ServiceDefaults.Grpc;
+using HotelBooking.Services.Shared.Grpc;
 using Microsoft.EntityFrameworkCore;
 using Proto = HotelBooking.Contracts.Availability.V1;
 

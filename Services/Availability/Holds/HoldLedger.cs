@@ -1,4 +1,4 @@
-using HotelBooking.ServiceDefaults.Data;
+using HotelBooking.Services.Shared.Data;
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Domain;
 using HotelBooking.ServiceDefaults.Telemetry;

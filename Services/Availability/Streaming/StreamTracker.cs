@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using HotelBooking.Contracts;
-using HotelBooking.ServiceDefaults.Grpc;
+using HotelBooking.Services.Shared.Grpc;
 using Microsoft.Extensions.Options;
 
 namespace HotelBooking.Availability.Streaming;

@@ -1,6 +1,6 @@
 using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Saga;
-using HotelBooking.ServiceDefaults.Data;
+using HotelBooking.Services.Shared.Data;
 using AvailabilityProto = HotelBooking.Contracts.Availability.V1;
 using PaymentProto = HotelBooking.Contracts.Payment.V1;
 

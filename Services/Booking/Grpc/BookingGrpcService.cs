@@ -1,4 +1,4 @@
-using HotelBooking.ServiceDefaults.Data;
+using HotelBooking.Services.Shared.Data;
 using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,7 +9,7 @@ using HotelBooking.Bookings.Domain;
 using HotelBooking.Bookings.Saga;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
-using HotelBooking.ServiceDefaults.Grpc;
+using HotelBooking.Services.Shared.Grpc;
 using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Proto = HotelBooking.Contracts.Booking.V1;

@@ -1,11 +1,11 @@
-using HotelBooking.ServiceDefaults.Data;
+using HotelBooking.Services.Shared.Data;
 using Grpc.Core;
 using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Domain;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
-using HotelBooking.ServiceDefaults.Faults;
-using HotelBooking.ServiceDefaults.Grpc;
+using HotelBooking.Services.Shared.Faults;
+using HotelBooking.Services.Shared.Grpc;
 using Google.Protobuf;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -2,7 +2,7 @@ using Grpc.Core;
 using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Domain;
 using HotelBooking.Contracts;
-using HotelBooking.ServiceDefaults.Data;
+using HotelBooking.Services.Shared.Data;
 using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using HotelBooking.Payments.Data;
 using HotelBooking.Payments.Domain;
-using HotelBooking.ServiceDefaults.Data;
+using HotelBooking.Services.Shared.Data;
 
 namespace HotelBooking.Payments.Extensions;
 

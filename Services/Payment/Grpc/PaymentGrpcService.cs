@@ -1,4 +1,4 @@
-using HotelBooking.ServiceDefaults.Data;
+using HotelBooking.Services.Shared.Data;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
@@ -7,7 +7,7 @@ using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
 using HotelBooking.Payments.Data;
 using HotelBooking.Payments.Domain;
-using HotelBooking.ServiceDefaults.Grpc;
+using HotelBooking.Services.Shared.Grpc;
 using Microsoft.EntityFrameworkCore;
 using Proto = HotelBooking.Contracts.Payment.V1;
 

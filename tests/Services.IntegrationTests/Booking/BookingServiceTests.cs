@@ -5,7 +5,7 @@ using HotelBooking.Bookings.Saga;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Booking.V1;
 using HotelBooking.Payments.Data;
-using HotelBooking.ServiceDefaults.Faults;
+using HotelBooking.Services.Shared.Faults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -3,7 +3,7 @@ using HotelBooking.Availability.Data;
 using HotelBooking.Contracts.Payment.V1;
 using HotelBooking.Payments.Grpc;
 using HotelBooking.Services.IntegrationTests.Infrastructure;
-using HotelBooking.ServiceDefaults.Data;
+using HotelBooking.Services.Shared.Data;
 using HotelBooking.Tests;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace HotelBooking.ServiceDefaults.Faults;
+namespace HotelBooking.Services.Shared.Faults;
 
 /// <summary>Puts <see cref="FaultInjector"/> in front of every gRPC method of the service.</summary>
 public sealed class FaultInjectionInterceptor(FaultInjector faults) : Interceptor

@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace HotelBooking.ServiceDefaults.Faults;
+namespace HotelBooking.Services.Shared.Faults;
 
 /// <summary>The fault settings in force now, changed at run time through the /_faults endpoint.</summary>
 public sealed record FaultSettings(double FailureRate, TimeSpan MaxLatency, int FailNext, string[] Methods, string? CrashAt)

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace HotelBooking.ServiceDefaults.Data;
+namespace HotelBooking.Services.Shared.Data;
 
 /// <summary>
 /// Lets one migrator at a time create, migrate and seed a service's database, so replicas or one-shot

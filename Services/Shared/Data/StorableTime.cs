@@ -1,4 +1,4 @@
-namespace HotelBooking.ServiceDefaults.Data;
+namespace HotelBooking.Services.Shared.Data;
 
 public static class StorableTime
 {

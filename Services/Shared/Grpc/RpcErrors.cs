@@ -4,7 +4,7 @@ using Google.Rpc;
 using Grpc.Core;
 using HotelBooking.Contracts;
 
-namespace HotelBooking.ServiceDefaults.Grpc;
+namespace HotelBooking.Services.Shared.Grpc;
 
 /// <summary>
 /// Throws rich gRPC errors (google.rpc.Status with BadRequest or ErrorInfo details), so that the

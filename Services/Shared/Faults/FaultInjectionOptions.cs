@@ -1,4 +1,4 @@
-namespace HotelBooking.ServiceDefaults.Faults;
+namespace HotelBooking.Services.Shared.Faults;
 
 /// <summary>
 /// Faults a gRPC service injects into its own calls, for tests and demos (section <c>FaultInjection</c>).

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 
-namespace HotelBooking.ServiceDefaults.Data;
+namespace HotelBooking.Services.Shared.Data;
 
 /// <summary>
 /// Database per service: each service names its connection string, and this picks the provider from
@@ -47,6 +48,8 @@ public static class DatabaseExtensions
                 throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use '{Sqlite}' or '{Postgres}'.");
         }
 
+        // A span per query, beneath the gRPC call that ran it (used only when ServiceDefaults turned tracing on).
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddEntityFrameworkCoreInstrumentation());
         return builder;
     }
 
