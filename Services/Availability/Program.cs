@@ -31,7 +31,6 @@ app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
 app.MapDefaultEndpoints();
 app.MapGrpcService<AvailabilityGrpcService>();
 app.MapGrpcServiceDefaults();
-app.MapStreamDiagnostics();
-app.MapRestComparison();
+app.MapBenchmarkAndDiagnosticEndpoints();
 
 app.Run();

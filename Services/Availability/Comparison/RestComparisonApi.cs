@@ -7,18 +7,14 @@ namespace HotelBooking.Availability.Comparison;
 /// <c>GET /comparison/hotels/{hotelId}/availability</c>: the availability query as REST/JSON straight from
 /// this service, for the read-paths benchmark (bench/) only. It runs the same quoter as the gRPC method
 /// and answers the gateway's JSON shape, so the benchmark can tell the protocol's cost from the gateway's.
-/// Mapped only when <c>Comparison:RestEndpoint</c> is true; nothing else calls it.
+/// Mapped by <see cref="Extensions.BenchmarkAndDiagnosticEndpoints"/>, never in Production.
 /// </summary>
-public static class RestComparisonApi
+internal static class RestComparisonApi
 {
-    public static WebApplication MapRestComparison(this WebApplication app)
+    public static IEndpointRouteBuilder MapRestComparison(this IEndpointRouteBuilder endpoints)
     {
-        if (app.Configuration.GetValue<bool>("Comparison:RestEndpoint"))
-        {
-            app.MapGet("/comparison/hotels/{hotelId}/availability", GetAvailability);
-        }
-
-        return app;
+        endpoints.MapGet("/comparison/hotels/{hotelId}/availability", GetAvailability);
+        return endpoints;
     }
 
     private static async Task<IResult> GetAvailability(
