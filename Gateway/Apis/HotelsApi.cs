@@ -63,7 +63,7 @@ public static class HotelsApi
         }
 
         var response = await availability.GetAvailabilityAsync(request, cancellationToken: cancellationToken);
-        return TypedResults.Ok(AvailabilityDto.From(response));
+        return TypedResults.Ok(AvailabilityDto.From(response.Availability));
     }
 }
 
@@ -80,15 +80,9 @@ public sealed record RoomTypeDto(string Id, string Name, int Capacity, MoneyDto 
 
 public sealed record AvailabilityDto(string HotelId, DateOnly CheckIn, DateOnly CheckOut, int Guests, RoomAvailabilityDto[] Rooms)
 {
-    public static AvailabilityDto From(Proto.StayAvailability availability) =>
-        From(availability.HotelId, availability.CheckIn, availability.CheckOut, availability.Guests, availability.Rooms);
-
-    public static AvailabilityDto From(Proto.GetAvailabilityResponse response) =>
-        From(response.HotelId, response.CheckIn, response.CheckOut, response.Guests, response.Rooms);
-
-    private static AvailabilityDto From(string hotelId, Google.Type.Date checkIn, Google.Type.Date checkOut, int guests,
-        IEnumerable<Proto.RoomAvailability> rooms) => new(
-        hotelId, checkIn.ToDateOnly()!.Value, checkOut.ToDateOnly()!.Value, guests, rooms.Select(RoomAvailabilityDto.From).ToArray());
+    public static AvailabilityDto From(Proto.StayAvailability availability) => new(
+        availability.HotelId, availability.CheckIn.ToDateOnly()!.Value, availability.CheckOut.ToDateOnly()!.Value,
+        availability.Guests, availability.Rooms.Select(RoomAvailabilityDto.From).ToArray());
 }
 
 public sealed record RoomAvailabilityDto(string RoomTypeId, string Name, int Capacity, int Available, MoneyDto TotalPrice)

@@ -88,7 +88,7 @@ public static class QuotesSocketApi
                 {
                     await SendAsync(response.ResultCase == Proto.StreamQuotesResponse.ResultOneofCase.Quote
                         ? new { type = "quote", pushed = response.Pushed, availability = AvailabilityDto.From(response.Quote) }
-                        : new { type = "error", message = response.Error });
+                        : new { type = "error", message = response.Error.Message });
                 }
             }
             catch (RpcException) when (!closing.IsCancellationRequested)

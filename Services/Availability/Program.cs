@@ -1,4 +1,3 @@
-using HotelBooking.Availability.Comparison;
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Extensions;
 using HotelBooking.Availability.Grpc;
@@ -24,7 +23,6 @@ app.MapDefaultEndpoints();
 app.MapGrpcService<AvailabilityGrpcService>();
 app.MapGrpcHealthChecksService();
 app.MapTestHooks();
-app.MapStreamDiagnostics();
-app.MapRestComparison();
+app.MapBenchmarkAndDiagnosticEndpoints();
 
 app.Run();

@@ -90,6 +90,8 @@ public sealed class BenchSystem : IAsyncDisposable
         var availability = Service("availability-db", AvailabilityGrpc);
         availability["Kestrel__Endpoints__Rest__Url"] = AvailabilityRest.GetLeftPart(UriPartial.Authority);
         availability["Kestrel__Endpoints__Rest__Protocols"] = "Http1";
+        // The comparison endpoint is mapped only outside Production: this environment is Production but for it.
+        availability["ASPNETCORE_ENVIRONMENT"] = "Benchmark";
         availability["Comparison__RestEndpoint"] = "true";
         Availability = await StartAsync("availability", "Services/Availability/bin/Release/net10.0/Availability.dll", availability, AvailabilityGrpc, http2: true);
 

@@ -29,11 +29,7 @@ public class SerializationBenchmarks
     public void Setup()
     {
         var availability = PayloadScenario.Availability(20);
-        _availabilityProto = new()
-        {
-            HotelId = availability.HotelId, CheckIn = availability.CheckIn, CheckOut = availability.CheckOut,
-            Guests = availability.Guests, Rooms = { availability.Rooms },
-        };
+        _availabilityProto = new() { Availability = availability };
         _availabilityJson = AvailabilityDto.From(availability);
         _bookingProto = PayloadScenario.Booking();
         _bookingJson = BookingDto.From(_bookingProto);

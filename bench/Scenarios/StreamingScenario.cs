@@ -92,7 +92,7 @@ public static class StreamingScenario
         }
         else
         {
-            observer.Baseline(Available((await client.GetAvailabilityAsync(stay)).Rooms));
+            observer.Baseline(Available((await client.GetAvailabilityAsync(stay)).Availability.Rooms));
             observing = Task.Run(async () =>
             {
                 using var timer = new PeriodicTimer(pollEvery);
@@ -100,7 +100,7 @@ public static class StreamingScenario
                 {
                     var response = await client.GetAvailabilityAsync(stay);
                     Interlocked.Increment(ref messages);
-                    observer.Observe(Available(response.Rooms));
+                    observer.Observe(Available(response.Availability.Rooms));
                 }
             });
         }

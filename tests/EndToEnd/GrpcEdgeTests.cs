@@ -28,7 +28,7 @@ public sealed class GrpcEdgeTests(SystemFixture system)
 
         Assert.True(hotels.Hotels.Count >= 3);
         Assert.Equal("Alfama Riverside", hotel.Hotel.Name);
-        Assert.NotEmpty(availability.Rooms);
+        Assert.NotEmpty(availability.Availability.Rooms);
     }
 
     [Fact]

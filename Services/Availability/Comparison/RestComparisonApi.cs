@@ -1,7 +1,5 @@
-using Grpc.Core;
 using HotelBooking.Availability.Quotes;
-using HotelBooking.Contracts;
-using Proto = HotelBooking.Contracts.Availability.V1;
+using HotelBooking.Contracts.Common.V1;
 
 namespace HotelBooking.Availability.Comparison;
 
@@ -9,44 +7,36 @@ namespace HotelBooking.Availability.Comparison;
 /// <c>GET /comparison/hotels/{hotelId}/availability</c>: the availability query as REST/JSON straight from
 /// this service, for the read-paths benchmark (bench/) only. It runs the same quoter as the gRPC method
 /// and answers the gateway's JSON shape, so the benchmark can tell the protocol's cost from the gateway's.
-/// Mapped only when <c>Comparison:RestEndpoint</c> is true; nothing else calls it.
+/// Mapped by <see cref="Extensions.BenchmarkAndDiagnosticEndpoints"/>, never in Production.
 /// </summary>
-public static class RestComparisonApi
+internal static class RestComparisonApi
 {
-    public static WebApplication MapRestComparison(this WebApplication app)
+    public static IEndpointRouteBuilder MapRestComparison(this IEndpointRouteBuilder endpoints)
     {
-        if (app.Configuration.GetValue<bool>("Comparison:RestEndpoint"))
-        {
-            app.MapGet("/comparison/hotels/{hotelId}/availability", GetAvailability);
-        }
-
-        return app;
+        endpoints.MapGet("/comparison/hotels/{hotelId}/availability", GetAvailability);
+        return endpoints;
     }
 
     private static async Task<IResult> GetAvailability(
         string hotelId, DateOnly checkIn, DateOnly checkOut, int guests, StayQuoter quoter, CancellationToken cancellationToken)
     {
-        try
+        var criteria = await quoter.CheckAsync(new QuoteCriteria(hotelId, checkIn, checkOut, guests), cancellationToken);
+        return criteria switch
         {
-            var stay = quoter.Validate(checkIn.ToProtoDate(), checkOut.ToProtoDate(), guests);
-            var hotel = await quoter.FindHotelAsync(hotelId, cancellationToken);
-            var quote = await quoter.QuoteAsync(hotel, stay, guests, cancellationToken);
-            return TypedResults.Ok(new AvailabilityJson(quote.HotelId, checkIn, checkOut, quote.Guests,
-                [.. quote.Rooms.Select(RoomJson.From)]));
-        }
-        catch (RpcException e)
-        {
-            return TypedResults.Problem(e.Status.Detail, statusCode: e.StatusCode == StatusCode.NotFound ? 404 : 400);
-        }
+            { Target: { } target } => TypedResults.Ok(AvailabilityJson.From(await quoter.QuoteAsync(target, cancellationToken))),
+            { Outcome: CriteriaOutcome.HotelNotFound } => TypedResults.Problem($"Hotel '{hotelId}' was not found.", statusCode: 404),
+            _ => TypedResults.Problem(string.Join(" ", criteria.Problems.Select(p => p.Message)), statusCode: 400),
+        };
     }
 
-    private sealed record AvailabilityJson(string HotelId, DateOnly CheckIn, DateOnly CheckOut, int Guests, RoomJson[] Rooms);
-
-    private sealed record RoomJson(string RoomTypeId, string Name, int Capacity, int Available, MoneyJson TotalPrice)
+    private sealed record AvailabilityJson(string HotelId, DateOnly CheckIn, DateOnly CheckOut, int Guests, RoomJson[] Rooms)
     {
-        public static RoomJson From(Proto.RoomAvailability room) => new(room.RoomTypeId, room.Name, room.Capacity, room.Available,
-            new(room.TotalPrice.ToDecimal(), room.TotalPrice.CurrencyCode));
+        public static AvailabilityJson From(StayAvailability quote) => new(quote.HotelId, quote.Stay.CheckIn, quote.Stay.CheckOut, quote.Guests,
+            [.. quote.Rooms.Select(r => new RoomJson(r.RoomTypeId, r.Name, r.Capacity, r.Available,
+                new(Money.FromMinor(r.TotalMinor, quote.Currency).ToDecimal(), quote.Currency)))]);
     }
+
+    private sealed record RoomJson(string RoomTypeId, string Name, int Capacity, int Available, MoneyJson TotalPrice);
 
     private sealed record MoneyJson(decimal Amount, string Currency);
 }

@@ -18,6 +18,7 @@ public sealed class AvailabilityGrpcService(
     HoldLedger holds,
     StayQuoter quoter,
     AvailabilityStreams streams,
+    StreamTracker tracker,
     InventoryImporter importer,
     AvailabilityChanges changes,
     TimeProvider time,
@@ -36,41 +37,60 @@ public sealed class AvailabilityGrpcService(
         return new() { Hotels = { hotels.Select(MapToProto) } };
     }
 
-    public override async Task<Proto.GetHotelResponse> GetHotel(Proto.GetHotelRequest request, ServerCallContext context) =>
-        new() { Hotel = MapToProto(await quoter.FindHotelAsync(request.HotelId, context.CancellationToken)) };
+    public override async Task<Proto.GetHotelResponse> GetHotel(Proto.GetHotelRequest request, ServerCallContext context)
+    {
+        var hotel = await quoter.FindHotelAsync(request.HotelId, context.CancellationToken);
+        if (hotel is null)
+        {
+            AvailabilityErrors.HotelNotFound(request.HotelId);
+        }
+
+        return new() { Hotel = MapToProto(hotel) };
+    }
 
     public override async Task<Proto.GetAvailabilityResponse> GetAvailability(Proto.GetAvailabilityRequest request, ServerCallContext context)
     {
-        var stay = quoter.Validate(request.CheckIn, request.CheckOut, request.Guests);
-        var hotel = await quoter.FindHotelAsync(request.HotelId, context.CancellationToken);
-        var quote = await quoter.QuoteAsync(hotel, stay, request.Guests, context.CancellationToken);
+        var target = await QuotableAsync(MapToCriteria(request.HotelId, request.CheckIn, request.CheckOut, request.Guests), context);
+        return new() { Availability = MapToProto(await quoter.QuoteAsync(target, context.CancellationToken)) };
+    }
+
+    public override async Task WatchAvailability(Proto.WatchAvailabilityRequest request,
+        IServerStreamWriter<Proto.WatchAvailabilityResponse> responseStream, ServerCallContext context)
+    {
+        using var stream = OpenStream("WatchAvailability");
+        var target = await QuotableAsync(MapToCriteria(request.HotelId, request.CheckIn, request.CheckOut, request.Guests), context);
+        await streams.WatchAsync(target,
+            quote => responseStream.WriteAsync(new() { Availability = MapToProto(quote) }, context.CancellationToken),
+            context.CancellationToken);
+    }
+
+    public override async Task StreamQuotes(IAsyncStreamReader<Proto.StreamQuotesRequest> requestStream,
+        IServerStreamWriter<Proto.StreamQuotesResponse> responseStream, ServerCallContext context)
+    {
+        using var stream = OpenStream("StreamQuotes");
+        await streams.QuoteAsync(
+            requestStream.ReadAllAsync(context.CancellationToken).Select(r => MapToCriteria(r.HotelId, r.CheckIn, r.CheckOut, r.Guests)),
+            answer => responseStream.WriteAsync(MapToProto(answer), context.CancellationToken),
+            context.CancellationToken);
+    }
+
+    public override async Task<Proto.ImportInventoryResponse> ImportInventory(
+        IAsyncStreamReader<Proto.ImportInventoryRequest> requestStream, ServerCallContext context)
+    {
+        var summary = await importer.ImportAsync(requestStream.ReadAllAsync(context.CancellationToken).Select(MapToUpdate), context.CancellationToken);
         return new()
         {
-            HotelId = quote.HotelId,
-            CheckIn = request.CheckIn,
-            CheckOut = request.CheckOut,
-            Guests = quote.Guests,
-            Rooms = { quote.Rooms },
+            Accepted = summary.Accepted,
+            Rejected = summary.Rejected,
+            Errors = { summary.Errors.Select(e => new Proto.ImportError { Line = e.Line, Message = e.Message }) },
         };
     }
 
-    public override Task WatchAvailability(Proto.WatchAvailabilityRequest request,
-        IServerStreamWriter<Proto.WatchAvailabilityResponse> responseStream, ServerCallContext context) =>
-        streams.WatchAsync(request, responseStream, context.CancellationToken);
-
-    public override Task StreamQuotes(IAsyncStreamReader<Proto.StreamQuotesRequest> requestStream,
-        IServerStreamWriter<Proto.StreamQuotesResponse> responseStream, ServerCallContext context) =>
-        streams.QuoteAsync(requestStream, responseStream, context.CancellationToken);
-
-    public override Task<Proto.ImportInventoryResponse> ImportInventory(
-        IAsyncStreamReader<Proto.ImportInventoryRequest> requestStream, ServerCallContext context) =>
-        importer.ImportAsync(requestStream, context.CancellationToken);
-
     public override async Task<Proto.CreateHoldResponse> CreateHold(Proto.CreateHoldRequest request, ServerCallContext context)
     {
-        if (string.IsNullOrWhiteSpace(request.RequestId) || request.RequestId.Length > 200)
+        if (!RequestIds.IsValid(request.RequestId))
         {
-            RpcErrors.InvalidArgument("request_id", "A request id of 1 to 200 characters is required.");
+            RpcErrors.InvalidArgument("request_id", $"A request id of {RequestIds.Rule} is required.");
         }
 
         if (request.Rooms is < 1 or > 10)
@@ -78,13 +98,24 @@ public sealed class AvailabilityGrpcService(
             RpcErrors.InvalidArgument("rooms", "A hold takes 1 to 10 rooms.");
         }
 
-        var stay = quoter.Validate(request.CheckIn, request.CheckOut, request.Guests);
+        var criteria = MapToCriteria(request.HotelId, request.CheckIn, request.CheckOut, request.Guests);
+        if (quoter.Problems(criteria.CheckIn, criteria.CheckOut, criteria.Guests) is { Count: > 0 } problems)
+        {
+            AvailabilityErrors.Refuse(CriteriaResult.Invalid(criteria, problems));
+        }
+
+        var stay = new Stay(criteria.CheckIn!.Value, criteria.CheckOut!.Value);
         if (await holds.FindByRequestIdAsync(request.RequestId, context.CancellationToken) is { } existing)
         {
             return new() { Hold = MapToProto(EnsureSameHold(existing, request, stay)) };
         }
 
         var hotel = await quoter.FindHotelAsync(request.HotelId, context.CancellationToken);
+        if (hotel is null)
+        {
+            AvailabilityErrors.HotelNotFound(request.HotelId);
+        }
+
         var roomType = hotel.RoomTypes.FirstOrDefault(r => r.Id == request.RoomTypeId);
         if (roomType is null)
         {
@@ -104,7 +135,12 @@ public sealed class AvailabilityGrpcService(
         catch (DbUpdateException) when (!context.CancellationToken.IsCancellationRequested)
         {
             // A concurrent retry with the same request id created it first.
-            hold = await holds.FindByRequestIdAsync(request.RequestId, context.CancellationToken) ?? throw new RpcException(new(StatusCode.Aborted, "Concurrent hold creation; retry."));
+            hold = await holds.FindByRequestIdAsync(request.RequestId, context.CancellationToken);
+            if (hold is null)
+            {
+                // The insert failed, yet no hold has this request id: nothing was taken, and a retry decides.
+                RpcErrors.Aborted(ErrorReasons.RequestInProgress, "Concurrent hold creation; retry.");
+            }
         }
 
         if (hold is null)
@@ -164,6 +200,30 @@ public sealed class AvailabilityGrpcService(
         return new() { Hold = MapToProto(result.Hold) };
     }
 
+    /// <summary>The target the criteria name; a call with criteria that cannot be quoted fails here.</summary>
+    private async Task<QuoteTarget> QuotableAsync(QuoteCriteria criteria, ServerCallContext context)
+    {
+        var result = await quoter.CheckAsync(criteria, context.CancellationToken);
+        if (result.Target is null)
+        {
+            AvailabilityErrors.Refuse(result);
+        }
+
+        return result.Target;
+    }
+
+    /// <summary>Counts the stream while it is open; RESOURCE_EXHAUSTED when this server serves its maximum.</summary>
+    private IDisposable OpenStream(string method)
+    {
+        var lease = tracker.TryOpen(method);
+        if (lease is null)
+        {
+            AvailabilityErrors.TooManyStreams(tracker.MaxOpenStreams);
+        }
+
+        return lease;
+    }
+
     private static Hold EnsureSameHold(Hold existing, Proto.CreateHoldRequest request, Stay stay)
     {
         if (existing.HotelId != request.HotelId || existing.RoomTypeId != request.RoomTypeId
@@ -174,6 +234,36 @@ public sealed class AvailabilityGrpcService(
 
         return existing;
     }
+
+    private static QuoteCriteria MapToCriteria(string hotelId, Google.Type.Date? checkIn, Google.Type.Date? checkOut, int guests) =>
+        new(hotelId, checkIn.ToDateOnly(), checkOut.ToDateOnly(), guests);
+
+    private static InventoryUpdate MapToUpdate(Proto.ImportInventoryRequest update) => new(
+        update.Line, update.HotelId, update.RoomTypeId, update.Date.ToDateOnly(), update.Rooms,
+        update.NightlyRate is { } rate ? new NightlyRate(rate.AmountMinor, rate.CurrencyCode) : null);
+
+    private static Proto.StayAvailability MapToProto(StayAvailability availability) => new()
+    {
+        HotelId = availability.HotelId,
+        CheckIn = availability.Stay.CheckIn.ToProtoDate(),
+        CheckOut = availability.Stay.CheckOut.ToProtoDate(),
+        Guests = availability.Guests,
+        Rooms =
+        {
+            availability.Rooms.Select(r => new Proto.RoomAvailability
+            {
+                RoomTypeId = r.RoomTypeId,
+                Name = r.Name,
+                Capacity = r.Capacity,
+                Available = r.Available,
+                TotalPrice = Money.FromMinor(r.TotalMinor, availability.Currency),
+            }),
+        },
+    };
+
+    private static Proto.StreamQuotesResponse MapToProto(QuoteAnswer answer) => answer.Quote is { } quote
+        ? new() { Quote = MapToProto(quote), Pushed = answer.Pushed }
+        : new() { Error = AvailabilityErrors.StatusOf(answer.Refused!), Pushed = answer.Pushed };
 
     private static Proto.Hotel MapToProto(Hotel hotel) => new()
     {

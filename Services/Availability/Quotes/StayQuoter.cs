@@ -1,11 +1,7 @@
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Domain;
 using HotelBooking.Availability.Holds;
-using HotelBooking.Contracts;
-using HotelBooking.Contracts.Common.V1;
-using HotelBooking.Services.Shared.Grpc;
 using Microsoft.EntityFrameworkCore;
-using Proto = HotelBooking.Contracts.Availability.V1;
 
 namespace HotelBooking.Availability.Quotes;
 
@@ -16,39 +12,41 @@ public sealed class StayQuoter(AvailabilityDbContext db, HoldLedger holds, TimeP
 
     public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    /// <summary>The stay, or INVALID_ARGUMENT naming every bad field.</summary>
-    public Stay Validate(Google.Type.Date? checkIn, Google.Type.Date? checkOut, int guests)
+    /// <summary>Every reason the stay and guests cannot be quoted, field by field; empty when they can.</summary>
+    public IReadOnlyList<FieldProblem> Problems(DateOnly? checkIn, DateOnly? checkOut, int guests)
     {
-        var errors = new FieldErrors();
-        foreach (var (field, message) in Stay.Problems(checkIn.ToDateOnly(), checkOut.ToDateOnly(), Today))
-        {
-            errors.Add(field, message);
-        }
-
+        var problems = Stay.Problems(checkIn, checkOut, Today).Select(p => new FieldProblem(p.Field, p.Message)).ToList();
         if (guests is < 1 or > MaxGuests)
         {
-            errors.Add("guests", $"Guests must be between 1 and {MaxGuests}.");
+            problems.Add(new("guests", $"Guests must be between 1 and {MaxGuests}."));
         }
 
-        errors.ThrowIfAny();
-        return new Stay(checkIn.ToDateOnly()!.Value, checkOut.ToDateOnly()!.Value);
+        return problems;
     }
 
-    public async Task<Hotel> FindHotelAsync(string hotelId, CancellationToken cancellationToken)
+    /// <summary>The hotel with its room types, or null when there is no such hotel.</summary>
+    public Task<Hotel?> FindHotelAsync(string hotelId, CancellationToken cancellationToken) =>
+        db.Hotels.AsNoTracking().Include(h => h.RoomTypes).FirstOrDefaultAsync(h => h.Id == hotelId, cancellationToken);
+
+    /// <summary>What can be quoted for the criteria: their fields are checked first, then the hotel is looked up.</summary>
+    public async Task<CriteriaResult> CheckAsync(QuoteCriteria criteria, CancellationToken cancellationToken)
     {
-        var hotel = await db.Hotels.AsNoTracking().Include(h => h.RoomTypes)
-            .FirstOrDefaultAsync(h => h.Id == hotelId, cancellationToken);
-        if (hotel is null)
+        var problems = Problems(criteria.CheckIn, criteria.CheckOut, criteria.Guests);
+        if (problems.Count > 0)
         {
-            RpcErrors.NotFound($"Hotel '{hotelId}' was not found.");
+            return CriteriaResult.Invalid(criteria, problems);
         }
 
-        return hotel;
+        var hotel = await FindHotelAsync(criteria.HotelId, cancellationToken);
+        return hotel is null
+            ? CriteriaResult.HotelNotFound(criteria)
+            : CriteriaResult.Quotable(criteria, new QuoteTarget(hotel, new Stay(criteria.CheckIn!.Value, criteria.CheckOut!.Value), criteria.Guests));
     }
 
     /// <summary>Room types that fit the guests, each with the rooms free on every night and the stay's price.</summary>
-    public async Task<Proto.StayAvailability> QuoteAsync(Hotel hotel, Stay stay, int guests, CancellationToken cancellationToken)
+    public async Task<StayAvailability> QuoteAsync(QuoteTarget target, CancellationToken cancellationToken)
     {
+        var (hotel, stay, guests) = target;
         var fitting = hotel.RoomTypes.Where(r => r.Capacity >= guests).OrderBy(r => r.NightlyRateMinor).ToList();
         var fittingIds = fitting.Select(r => r.Id).ToList();
 
@@ -58,26 +56,11 @@ public sealed class StayQuoter(AvailabilityDbContext db, HoldLedger holds, TimeP
         var released = await holds.ExpiredUnsweptAsync(hotel.Id, stay, cancellationToken);
         var nightsByRoomType = nights.ToLookup(n => n.RoomTypeId);
 
-        var quote = new Proto.StayAvailability
-        {
-            HotelId = hotel.Id,
-            CheckIn = stay.CheckIn.ToProtoDate(),
-            CheckOut = stay.CheckOut.ToProtoDate(),
-            Guests = guests,
-        };
-        foreach (var roomType in fitting)
+        var rooms = fitting.Select(roomType =>
         {
             var offer = StayQuote.For(stay, nightsByRoomType[roomType.Id].ToList(), rooms: 1, released.GetValueOrDefault(roomType.Id));
-            quote.Rooms.Add(new Proto.RoomAvailability
-            {
-                RoomTypeId = roomType.Id,
-                Name = roomType.Name,
-                Capacity = roomType.Capacity,
-                Available = offer.Available,
-                TotalPrice = Money.FromMinor(offer.TotalMinor, hotel.Currency),
-            });
-        }
-
-        return quote;
+            return new RoomAvailability(roomType.Id, roomType.Name, roomType.Capacity, offer.Available, offer.TotalMinor);
+        }).ToList();
+        return new StayAvailability(hotel.Id, stay, guests, hotel.Currency, rooms);
     }
 }

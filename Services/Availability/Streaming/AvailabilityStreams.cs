@@ -1,17 +1,18 @@
 using System.Diagnostics;
-using Grpc.Core;
-using HotelBooking.Availability.Domain;
 using HotelBooking.Availability.Quotes;
 using Microsoft.Extensions.Options;
-using Proto = HotelBooking.Contracts.Availability.V1;
 
 namespace HotelBooking.Availability.Streaming;
+
+/// <summary>An answer on a quotes stream: a quote, or why the criteria it answers cannot be quoted.</summary>
+public readonly record struct QuoteAnswer(StayAvailability? Quote, CriteriaResult? Refused, bool Pushed);
 
 /// <summary>
 /// The two streams that push availability: WatchAvailability (server streaming) and StreamQuotes
 /// (bidirectional). Both re-quote after a change, at most once per <see cref="StreamingOptions.RequoteInterval"/>,
 /// and on a timer, and send only what differs from what the caller already has. One span per stream (the
-/// call's), with an event per message.
+/// call's), with an event per message. The caller's transport reads and writes the messages: these methods
+/// take criteria and hand over what to send.
 /// </summary>
 public sealed class AvailabilityStreams(
     StayQuoter quoter,
@@ -20,22 +21,19 @@ public sealed class AvailabilityStreams(
     TimeProvider time,
     IOptions<StreamingOptions> options)
 {
-    public async Task WatchAsync(Proto.WatchAvailabilityRequest request,
-        IServerStreamWriter<Proto.WatchAvailabilityResponse> responses, CancellationToken cancellationToken)
+    /// <summary>Sends the stay's availability now, then whenever it differs, until cancelled.</summary>
+    public async Task WatchAsync(QuoteTarget target, Func<StayAvailability, Task> send, CancellationToken cancellationToken)
     {
-        using var open = tracker.Track("WatchAvailability");
-        var stay = quoter.Validate(request.CheckIn, request.CheckOut, request.Guests);
-        var hotel = await quoter.FindHotelAsync(request.HotelId, cancellationToken);
         using var subscription = changes.Subscribe();
 
-        Proto.StayAvailability? last = null;
+        StayAvailability? last = null;
         while (true)
         {
             var quotedAt = time.GetUtcNow();
-            var quote = await quoter.QuoteAsync(hotel, stay, request.Guests, cancellationToken);
+            var quote = await quoter.QuoteAsync(target, cancellationToken);
             if (!quote.Equals(last))
             {
-                await responses.WriteAsync(new() { Availability = quote }, cancellationToken);
+                await send(quote);
                 Activity.Current?.AddEvent(new ActivityEvent("availability sent"));
                 last = quote;
             }
@@ -45,22 +43,24 @@ public sealed class AvailabilityStreams(
         }
     }
 
-    public async Task QuoteAsync(IAsyncStreamReader<Proto.StreamQuotesRequest> requests,
-        IServerStreamWriter<Proto.StreamQuotesResponse> responses, CancellationToken cancellationToken)
+    /// <summary>
+    /// Answers each of <paramref name="requests"/> with a quote (or why it cannot be quoted), and pushes a quote
+    /// for the latest criteria whenever it differs; ends when the requests end.
+    /// </summary>
+    public async Task QuoteAsync(IAsyncEnumerable<QuoteCriteria> requests, Func<QuoteAnswer, Task> send, CancellationToken cancellationToken)
     {
-        using var open = tracker.Track("StreamQuotes");
         using var subscription = changes.Subscribe();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // The reader and the pusher share one DbContext and one response stream: one at a time.
         var gate = new SemaphoreSlim(1, 1);
-        (Hotel Hotel, Stay Stay, int Guests)? current = null;
-        Proto.StayAvailability? last = null;
+        QuoteTarget? current = null;
+        StayAvailability? last = null;
         var quotedAt = time.GetUtcNow();
 
-        async Task SendAsync(Proto.StreamQuotesResponse response)
+        async Task SendAsync(QuoteAnswer answer)
         {
-            await responses.WriteAsync(response, cancellationToken);
-            Activity.Current?.AddEvent(new ActivityEvent(response.Pushed ? "quote pushed" : "quote sent"));
+            await send(answer);
+            Activity.Current?.AddEvent(new ActivityEvent(answer.Pushed ? "quote pushed" : "quote sent"));
         }
 
         var reader = Task.Run(async () =>
@@ -78,21 +78,22 @@ public sealed class AvailabilityStreams(
 
         async Task ReadCriteriaAsync()
         {
-            await foreach (var request in requests.ReadAllAsync(cancellationToken))
+            await foreach (var criteria in requests.WithCancellation(cancellationToken))
             {
                 await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    var stay = quoter.Validate(request.CheckIn, request.CheckOut, request.Guests);
-                    var hotel = await quoter.FindHotelAsync(request.HotelId, cancellationToken);
-                    current = (hotel, stay, request.Guests);
-                    last = await quoter.QuoteAsync(hotel, stay, request.Guests, cancellationToken);
-                    await SendAsync(new() { Quote = last });
-                }
-                catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound)
-                {
-                    // Bad criteria are answered on the stream, which goes on.
-                    await SendAsync(new() { Error = ex.Status.Detail });
+                    var checkedCriteria = await quoter.CheckAsync(criteria, cancellationToken);
+                    if (checkedCriteria.Target is not { } target)
+                    {
+                        // Bad criteria are answered on the stream, which goes on.
+                        await SendAsync(new(null, checkedCriteria, Pushed: false));
+                        continue;
+                    }
+
+                    current = target;
+                    last = await quoter.QuoteAsync(target, cancellationToken);
+                    await SendAsync(new(last, null, Pushed: false));
                 }
                 finally
                 {
@@ -111,18 +112,18 @@ public sealed class AvailabilityStreams(
                 {
                     // Read under the gate: criteria that arrived meanwhile were answered already, and
                     // the push must be for them, never for the ones they replaced.
-                    if (current is not { } criteria)
+                    if (current is not { } target)
                     {
                         continue;
                     }
 
                     quotedAt = time.GetUtcNow();
                     tracker.CountRequote();
-                    var quote = await quoter.QuoteAsync(criteria.Hotel, criteria.Stay, criteria.Guests, stop.Token);
+                    var quote = await quoter.QuoteAsync(target, stop.Token);
                     if (!quote.Equals(last))
                     {
                         last = quote;
-                        await SendAsync(new() { Quote = quote, Pushed = true });
+                        await SendAsync(new(quote, null, Pushed: true));
                     }
                 }
                 finally

@@ -1,12 +1,25 @@
-using Grpc.Core;
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Domain;
-using HotelBooking.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Proto = HotelBooking.Contracts.Availability.V1;
 
 namespace HotelBooking.Availability.Streaming;
+
+/// <summary>One night of one room type, as an import line asked for it: a date is null when it was not a date.</summary>
+public readonly record struct InventoryUpdate(int Line, string HotelId, string RoomTypeId, DateOnly? Date, int Rooms, NightlyRate? NightlyRate);
+
+/// <summary>An optional new rate for a night, in minor units of <see cref="Currency"/>.</summary>
+public readonly record struct NightlyRate(long AmountMinor, string Currency);
+
+/// <summary>What an import did: the lines applied, the lines rejected, and why (the first <see cref="InventoryImporter.MaxReportedErrors"/>).</summary>
+public sealed class ImportSummary
+{
+    public int Accepted { get; set; }
+
+    public int Rejected { get; set; }
+
+    public List<(int Line, string Message)> Errors { get; } = [];
+}
 
 /// <summary>
 /// ImportInventory: updates arrive one night at a time and are applied in batches (one transaction each) as
@@ -21,21 +34,21 @@ public sealed class InventoryImporter(
     ILogger<InventoryImporter> logger)
 {
     private const int MaxRoomsPerNight = 10_000;
-    private const int MaxReportedErrors = 1_000;
+    public const int MaxReportedErrors = 1_000;
     private const int HorizonDays = 730;
 
-    public async Task<Proto.ImportInventoryResponse> ImportAsync(IAsyncStreamReader<Proto.ImportInventoryRequest> updates, CancellationToken cancellationToken)
+    public async Task<ImportSummary> ImportAsync(IAsyncEnumerable<InventoryUpdate> updates, CancellationToken cancellationToken)
     {
         var roomTypes = await db.RoomTypes.AsNoTracking()
             .Join(db.Hotels, r => r.HotelId, h => h.Id, (r, h) => new { r.Id, r.HotelId, h.Currency })
             .ToDictionaryAsync(r => r.Id, cancellationToken);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var summary = new Proto.ImportInventoryResponse();
-        var batch = new List<(Proto.ImportInventoryRequest Update, DateOnly Date, string HotelId)>(options.Value.ImportBatchSize);
+        var summary = new ImportSummary();
+        var batch = new List<(InventoryUpdate Update, DateOnly Date, string HotelId)>(options.Value.ImportBatchSize);
 
-        await foreach (var update in updates.ReadAllAsync(cancellationToken))
+        await foreach (var update in updates.WithCancellation(cancellationToken))
         {
-            var date = update.Date.ToDateOnly();
+            var date = update.Date;
             var problem = update switch
             {
                 _ when !roomTypes.TryGetValue(update.RoomTypeId, out var roomType) || roomType.HotelId != update.HotelId =>
@@ -44,7 +57,7 @@ public sealed class InventoryImporter(
                 _ when date < today => "The date is in the past.",
                 _ when date > today.AddDays(HorizonDays) => $"The date is more than {HorizonDays} days ahead.",
                 _ when update.Rooms is < 0 or > MaxRoomsPerNight => $"Rooms must be between 0 and {MaxRoomsPerNight}.",
-                _ when update.NightlyRate is { } rate && (rate.AmountMinor <= 0 || rate.CurrencyCode != roomTypes[update.RoomTypeId].Currency) =>
+                _ when update.NightlyRate is { } rate && (rate.AmountMinor <= 0 || rate.Currency != roomTypes[update.RoomTypeId].Currency) =>
                     $"The nightly rate must be positive and in {roomTypes[update.RoomTypeId].Currency}.",
                 _ => null,
             };
@@ -66,8 +79,8 @@ public sealed class InventoryImporter(
         return summary;
     }
 
-    private async Task ApplyAsync(List<(Proto.ImportInventoryRequest Update, DateOnly Date, string HotelId)> batch,
-        Proto.ImportInventoryResponse summary, CancellationToken cancellationToken)
+    private async Task ApplyAsync(List<(InventoryUpdate Update, DateOnly Date, string HotelId)> batch,
+        ImportSummary summary, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
@@ -100,7 +113,7 @@ public sealed class InventoryImporter(
     }
 
     /// <summary>One night: a conditional update that cannot oversell, or an insert for a night not yet on sale.</summary>
-    private async Task<bool> ApplyAsync(Proto.ImportInventoryRequest update, DateOnly date, CancellationToken cancellationToken)
+    private async Task<bool> ApplyAsync(InventoryUpdate update, DateOnly date, CancellationToken cancellationToken)
     {
         var night = db.Inventory.Where(n => n.RoomTypeId == update.RoomTypeId && n.Date == date);
         var changed = update.NightlyRate is { } rate
@@ -132,12 +145,12 @@ public sealed class InventoryImporter(
         return true;
     }
 
-    private static void Reject(Proto.ImportInventoryResponse summary, int line, string message)
+    private static void Reject(ImportSummary summary, int line, string message)
     {
         summary.Rejected++;
         if (summary.Errors.Count < MaxReportedErrors)
         {
-            summary.Errors.Add(new Proto.ImportError { Line = line, Message = message });
+            summary.Errors.Add((line, message));
         }
     }
 }

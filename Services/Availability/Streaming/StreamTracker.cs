@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using HotelBooking.Contracts;
-using HotelBooking.Services.Shared.Grpc;
 using Microsoft.Extensions.Options;
 
 namespace HotelBooking.Availability.Streaming;
@@ -30,16 +28,20 @@ public sealed class StreamTracker
 
     public IReadOnlyDictionary<string, int> Open => _byMethod;
 
+    public int MaxOpenStreams => _max;
+
     public long Requotes => Interlocked.Read(ref _requoteCount);
 
-    /// <summary>Admits one more stream, or refuses it with RESOURCE_EXHAUSTED when this process serves its maximum.</summary>
-    public IDisposable Track(string method)
+    /// <summary>
+    /// Admits one more stream: a lease to dispose when the stream ends, or null when this process already
+    /// serves <see cref="MaxOpenStreams"/>.
+    /// </summary>
+    public IDisposable? TryOpen(string method)
     {
         if (Interlocked.Increment(ref _total) > _max)
         {
             Interlocked.Decrement(ref _total);
-            RpcErrors.ResourceExhausted(ErrorReasons.TooManyStreams,
-                $"This server has {_max} streams open, its maximum; try again shortly.");
+            return null;
         }
 
         _byMethod.AddOrUpdate(method, 1, (_, n) => n + 1);

@@ -97,6 +97,23 @@ public sealed class StreamingTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task WebSocket_UnknownHotelThenAKnownOne_ErrorWithTheServicesMessageThenAQuote()
+    {
+        using var socket = await ConnectQuotesAsync();
+        var (checkIn, checkOut) = UniqueStay();
+
+        await SendAsync(socket, new { hotelId = "nowhere", checkIn, checkOut, guests = 2 });
+        var error = await ReceiveAsync(socket);
+        await SendAsync(socket, new { hotelId = Lisbon, checkIn, checkOut, guests = 2 });
+        var quote = await ReceiveAsync(socket);
+
+        Assert.Equal("error", error.GetProperty("type").GetString());
+        Assert.Equal("Hotel 'nowhere' was not found.", error.GetProperty("message").GetString());
+        Assert.Equal("quote", quote.GetProperty("type").GetString());
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+    }
+
+    [Fact]
     public async Task WebSocket_ThreeCriteriaThenABooking_AQuoteForEachAndAPushedRequote()
     {
         using var socket = await ConnectQuotesAsync();

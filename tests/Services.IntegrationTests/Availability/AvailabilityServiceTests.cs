@@ -64,7 +64,7 @@ public abstract class AvailabilityServiceTests : IDisposable
     {
         var response = await _client.GetAvailabilityAsync(Query(checkIn: 364, checkOut: 365, guests: 1));
 
-        Assert.All(response.Rooms, r => Assert.True(r.Available > 0));
+        Assert.All(response.Availability.Rooms, r => Assert.True(r.Available > 0));
     }
 
     [SkippableFact]
@@ -72,8 +72,8 @@ public abstract class AvailabilityServiceTests : IDisposable
     {
         var response = await _client.GetAvailabilityAsync(Query(checkIn: 10, checkOut: 12, guests: 3));
 
-        Assert.Equal(["spree-loft-loft", Penthouse], response.Rooms.Select(r => r.RoomTypeId));
-        var penthouse = response.Rooms.Single(r => r.RoomTypeId == Penthouse);
+        Assert.Equal(["spree-loft-loft", Penthouse], response.Availability.Rooms.Select(r => r.RoomTypeId));
+        var penthouse = response.Availability.Rooms.Single(r => r.RoomTypeId == Penthouse);
         Assert.Equal(3, penthouse.Available);
         Assert.Equal(2 * 480_00, penthouse.TotalPrice.AmountMinor);
         Assert.Equal("EUR", penthouse.TotalPrice.CurrencyCode);
@@ -99,6 +99,59 @@ public abstract class AvailabilityServiceTests : IDisposable
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var fields = error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field);
         Assert.Equal(["check_in", "check_out", "guests"], fields);
+    }
+
+    [SkippableFact]
+    public async Task StreamQuotes_BadCriteriaThenGood_ErrorsCarryTheUnaryStatusAndTheStreamGoesOn()
+    {
+        var invalid = Query(checkIn: -1, checkOut: -2, guests: 0);
+        var unknown = Query(10, 12, 1);
+        unknown.HotelId = "nowhere";
+        var unaryInvalid = await Assert.ThrowsAsync<RpcException>(() => _client.GetAvailabilityAsync(invalid).ResponseAsync);
+        var unaryUnknown = await Assert.ThrowsAsync<RpcException>(() => _client.GetAvailabilityAsync(unknown).ResponseAsync);
+        using var call = _client.StreamQuotes();
+
+        await call.RequestStream.WriteAsync(Criteria(invalid));
+        Assert.True(await call.ResponseStream.MoveNext());
+        var invalidAnswer = call.ResponseStream.Current;
+        await call.RequestStream.WriteAsync(Criteria(unknown));
+        Assert.True(await call.ResponseStream.MoveNext());
+        var unknownAnswer = call.ResponseStream.Current;
+        await call.RequestStream.WriteAsync(Criteria(Query(10, 12, 3)));
+        Assert.True(await call.ResponseStream.MoveNext());
+        var quoteAnswer = call.ResponseStream.Current;
+        await call.RequestStream.CompleteAsync();
+
+        Assert.Equal(unaryInvalid.GetRpcStatus(), invalidAnswer.Error);
+        Assert.Equal((int)Code.InvalidArgument, invalidAnswer.Error.Code);
+        Assert.Equal(["check_in", "check_out", "guests"], invalidAnswer.Error.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
+        Assert.Equal(unaryUnknown.GetRpcStatus(), unknownAnswer.Error);
+        Assert.Equal((int)Code.NotFound, unknownAnswer.Error.Code);
+        Assert.Equal("Hotel 'nowhere' was not found.", unknownAnswer.Error.Message);
+        Assert.Equal(StreamQuotesResponse.ResultOneofCase.Quote, quoteAnswer.ResultCase);
+        Assert.False(quoteAnswer.Pushed);
+        Assert.Equal(["spree-loft-loft", Penthouse], quoteAnswer.Quote.Rooms.Select(r => r.RoomTypeId));
+    }
+
+    [SkippableFact]
+    public async Task ImportInventory_GoodAndBadLines_AppliesTheGoodAndReportsTheBadByLine()
+    {
+        using var call = _client.ImportInventory();
+        await call.RequestStream.WriteAsync(new() { Line = 1, HotelId = Hotel, RoomTypeId = Penthouse, Date = DaysFromToday(200), Rooms = 5 });
+        await call.RequestStream.WriteAsync(new() { Line = 2, HotelId = Hotel, RoomTypeId = "no-such-room", Date = DaysFromToday(200), Rooms = 5 });
+        await call.RequestStream.WriteAsync(new()
+        {
+            Line = 3, HotelId = Hotel, RoomTypeId = Penthouse, Date = DaysFromToday(201), Rooms = 5,
+            NightlyRate = new() { AmountMinor = 500_00, CurrencyCode = "USD" },
+        });
+        await call.RequestStream.CompleteAsync();
+        var summary = await call.ResponseAsync;
+
+        Assert.Equal(1, summary.Accepted);
+        Assert.Equal(2, summary.Rejected);
+        Assert.Equal([2, 3], summary.Errors.Select(e => e.Line));
+        Assert.Equal("The nightly rate must be positive and in EUR.", summary.Errors[1].Message);
+        Assert.Equal(5, await PenthouseFree(200, 201));
     }
 
     [SkippableFact]
@@ -297,7 +350,7 @@ public abstract class AvailabilityServiceTests : IDisposable
     }
 
     private async Task<int> PenthouseFree(int checkIn, int checkOut) =>
-        (await _client.GetAvailabilityAsync(Query(checkIn, checkOut, 4))).Rooms.Single(r => r.RoomTypeId == Penthouse).Available;
+        (await _client.GetAvailabilityAsync(Query(checkIn, checkOut, 4))).Availability.Rooms.Single(r => r.RoomTypeId == Penthouse).Available;
 
     private static GetAvailabilityRequest Query(int checkIn, int checkOut, int guests) => new()
     {
@@ -305,6 +358,14 @@ public abstract class AvailabilityServiceTests : IDisposable
         CheckIn = DaysFromToday(checkIn),
         CheckOut = DaysFromToday(checkOut),
         Guests = guests,
+    };
+
+    private static StreamQuotesRequest Criteria(GetAvailabilityRequest query) => new()
+    {
+        HotelId = query.HotelId,
+        CheckIn = query.CheckIn,
+        CheckOut = query.CheckOut,
+        Guests = query.Guests,
     };
 
     private static CreateHoldRequest Hold(string requestId, int checkIn, int checkOut, int rooms = 1) => new()

@@ -335,7 +335,7 @@ public abstract class BookingServiceTests
             CheckIn = DaysFromToday(checkIn),
             CheckOut = DaysFromToday(checkOut),
             Guests = 2,
-        })).Rooms.Single(r => r.RoomTypeId == Double).Available;
+        })).Availability.Rooms.Single(r => r.RoomTypeId == Double).Available;
 
     private async Task<int> CapturesFor(string bookingId)
     {
