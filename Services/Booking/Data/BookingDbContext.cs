@@ -17,7 +17,7 @@ public class BookingDbContext(DbContextOptions options) : DbContext(options)
             // One booking per idempotency key, whichever instance or retry gets there first.
             booking.HasIndex(b => b.RequestId).IsUnique();
             booking.Property(b => b.RequestId).HasMaxLength(RequestIds.MaxLength);
-            booking.Property(b => b.RequestFingerprint).HasMaxLength(64);
+            booking.Property(b => b.RequestFingerprint).HasMaxLength(RequestFingerprint.Length);
             booking.Property(b => b.HotelId).HasMaxLength(64);
             booking.Property(b => b.RoomTypeId).HasMaxLength(64);
             booking.Property(b => b.GuestName).HasMaxLength(200);

@@ -15,7 +15,7 @@ public sealed class GrpcPayments(PaymentProto.PaymentService.PaymentServiceClien
         {
             var payment = (await payments.ChargeAsync(new PaymentProto.ChargeRequest
             {
-                IdempotencyKey = chargeKey,
+                RequestId = chargeKey,
                 PaymentToken = paymentToken,
                 Amount = Money.FromMinor(amountMinor, currency),
                 Description = description,
@@ -36,7 +36,7 @@ public sealed class GrpcPayments(PaymentProto.PaymentService.PaymentServiceClien
     {
         try
         {
-            return MapToCharge((await payments.GetPaymentAsync(new() { IdempotencyKey = chargeKey },
+            return MapToCharge((await payments.GetPaymentAsync(new() { RequestId = chargeKey },
                 deadline: deadline, cancellationToken: cancellationToken)).Payment);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
