@@ -181,14 +181,14 @@ public sealed class BookingSaga(
     }
 
     /// <summary>Whether its guest may cancel it now: confirmed and its stay not begun, or cancelled already.</summary>
-    public bool IsCancellable(Booking booking) => booking.Status switch
+    private bool IsCancellable(Booking booking) => booking.Status switch
     {
         BookingStatus.Confirmed => !HasStayBegun(booking),
         BookingStatus.Cancelled => true,
         _ => false,
     };
 
-    public bool HasStayBegun(Booking booking) => booking.CheckIn <= DateOnly.FromDateTime(UtcNow);
+    private bool HasStayBegun(Booking booking) => booking.CheckIn <= DateOnly.FromDateTime(UtcNow);
 
     private async Task FailAsync(Booking booking, FailureReason reason, DateTime deadline, CancellationToken cancellationToken)
     {
