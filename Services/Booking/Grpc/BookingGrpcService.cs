@@ -67,7 +67,7 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
             ThrowUnanswered(pending);
         }
 
-        return new() { Booking = MapToProto(Settled(outcome)) };
+        return new() { Booking = MapToProto(BookingOrError(outcome)) };
     }
 
     public override async Task<Proto.GetBookingResponse> GetBooking(Proto.GetBookingRequest request, ServerCallContext context) =>
@@ -116,7 +116,7 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
     /// The booking a finished saga leaves, or the error that tells the caller what happened to it: each carries
     /// the booking id when the booking exists, so the caller checks it instead of booking again.
     /// </summary>
-    private static Booking Settled(BookingOutcome outcome)
+    private static Booking BookingOrError(BookingOutcome outcome)
     {
         var bookingId = new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = outcome.Booking.Id };
         switch (outcome)
