@@ -65,7 +65,7 @@ public sealed class GrpcEdgeTests(SystemFixture system)
             "booking:create" => () => bookings.CreateBookingAsync(new() { RequestId = "x" }).ResponseAsync,
             "booking:get" => () => bookings.GetBookingAsync(new() { BookingId = "x" }).ResponseAsync,
             "booking:cancel" => () => bookings.CancelBookingAsync(new() { BookingId = "x" }).ResponseAsync,
-            "payment:charge" => () => payments.ChargeAsync(new() { IdempotencyKey = "x", PaymentToken = "tok_visa" }).ResponseAsync,
+            "payment:charge" => () => payments.ChargeAsync(new() { RequestId = "x", PaymentToken = "tok_visa" }).ResponseAsync,
             "payment:refund" => () => payments.RefundAsync(new() { PaymentId = "x" }).ResponseAsync,
             "payment:get" => () => payments.GetPaymentAsync(new() { PaymentId = "x" }).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(method)),

@@ -44,7 +44,7 @@ public sealed class Booking
     public SagaStep Step { get; private set; } = SagaStep.HoldRooms;
     public string? HoldId { get; private set; }
     public string? PaymentId { get; private set; }
-    public string? FailureReason { get; private set; }
+    public FailureReason? FailureReason { get; private set; }
     public required DateTime CreatedAt
     {
         get;
@@ -76,10 +76,10 @@ public sealed class Booking
     public DateTime? ParkedAt { get; private set; }
 
     /// <summary>
-    /// The refusal a request got when nothing was taken (no rooms, an unknown hotel, an unknown card token), as
-    /// the serialized <c>google.rpc.Status</c> it was answered with: a retry with the same key gets it again.
+    /// The refusal a request got when nothing was taken (no rooms, an unknown hotel, an unknown card token): a
+    /// retry with the same key gets it again.
     /// </summary>
-    public byte[]? Refusal { get; private set; }
+    public Refusal? Refusal { get; private set; }
 
     /// <summary>No remote call is left to make: the booking is Confirmed, Failed or Cancelled for good.</summary>
     public bool IsSettled => Step == SagaStep.Done;
@@ -125,11 +125,11 @@ public sealed class Booking
     /// fingerprint and the refusal, so a retry with the same key replays the refusal and a different request
     /// with that key is told the key is taken.
     /// </summary>
-    public void Refuse(string reason, byte[] refusal, DateTime now)
+    public void Refuse(Refusal refusal, DateTime now)
     {
         Expect(BookingStatus.Pending, Step);
         Status = BookingStatus.Failed;
-        FailureReason = reason;
+        FailureReason = Domain.FailureReason.Refused;
         Refusal = refusal;
         Move(SagaStep.Done, now);
     }
@@ -161,7 +161,7 @@ public sealed class Booking
     /// Starts compensation: what was taken is given back before the booking ends <see cref="BookingStatus.Failed"/>.
     /// A hold is released even when its id was never learned (a crash during CreateHold): by the booking id it was created with.
     /// </summary>
-    public void Fail(string reason, DateTime now)
+    public void Fail(FailureReason reason, DateTime now)
     {
         if (Status != BookingStatus.Pending)
         {

@@ -1,7 +1,6 @@
-using HotelBooking.Services.Shared.Data;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Mail;
-using System.Security.Cryptography;
-using System.Text;
+using System.Runtime.ExceptionServices;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using HotelBooking.Bookings.Data;
@@ -9,6 +8,7 @@ using HotelBooking.Bookings.Domain;
 using HotelBooking.Bookings.Saga;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
+using HotelBooking.Services.Shared.Data;
 using HotelBooking.Services.Shared.Grpc;
 using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.EntityFrameworkCore;
@@ -45,22 +45,10 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
             CreatedAt = time.GetStorableUtcNow(),
         };
 
+        BookingOutcome outcome;
         try
         {
-            booking = await saga.BookAsync(booking, request.PaymentToken, saga.DeadlineFor(context.Deadline), context.CancellationToken);
-        }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
-        {
-            if (!await IsKnownBookingAsync(booking.Id))
-            {
-                throw;
-            }
-
-            // A service the saga needs did not answer. The booking exists and recovery will settle it; say which
-            // one, so the caller checks it instead of booking again.
-            RpcErrors.Unavailable(ErrorReasons.BookingPending,
-                "The booking was started but could not be finished now; it will be confirmed or cancelled shortly.",
-                new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = booking.Id });
+            outcome = await saga.BookAsync(booking, request.PaymentToken, saga.DeadlineFor(context.Deadline), context.CancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -74,7 +62,12 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
             return new() { Booking = MapToProto(Replay(first, fingerprint)) };
         }
 
-        return new() { Booking = MapToProto(booking) };
+        if (outcome is BookingOutcome.Pending pending && !await IsKnownBookingAsync(booking.Id))
+        {
+            ThrowUnanswered(pending);
+        }
+
+        return new() { Booking = MapToProto(BookingOrError(outcome)) };
     }
 
     public override async Task<Proto.GetBookingResponse> GetBooking(Proto.GetBookingRequest request, ServerCallContext context) =>
@@ -83,9 +76,10 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
     public override async Task<Proto.CancelBookingResponse> CancelBooking(Proto.CancelBookingRequest request, ServerCallContext context)
     {
         var booking = await FindAsync(request.BookingId, context.CancellationToken);
+        BookingOutcome outcome;
         try
         {
-            return new() { Booking = MapToProto(await saga.CancelAsync(booking, saga.DeadlineFor(context.Deadline), context.CancellationToken)) };
+            outcome = await saga.CancelAsync(booking, saga.DeadlineFor(context.Deadline), context.CancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -99,7 +93,58 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
 
             return new() { Booking = MapToProto(current) };
         }
+
+        switch (outcome)
+        {
+            case BookingOutcome.NotCancellable when booking.Status == BookingStatus.Confirmed:
+                RpcErrors.FailedPrecondition(ErrorReasons.BookingNotCancellable,
+                    $"The booking's stay began on {booking.CheckIn:yyyy-MM-dd}; a stay that has begun cannot be cancelled.");
+                break;
+            case BookingOutcome.NotCancellable:
+                RpcErrors.FailedPrecondition(ErrorReasons.BookingNotCancellable,
+                    $"The booking is {booking.Status}; only a confirmed booking can be cancelled.");
+                break;
+            case BookingOutcome.Pending pending:
+                ThrowUnanswered(pending); // cancelled; recovery finishes giving back what it took
+                break;
+        }
+
+        return new() { Booking = MapToProto(outcome.Booking) };
     }
+
+    /// <summary>
+    /// The booking a finished saga leaves, or the error that tells the caller what happened to it: each carries
+    /// the booking id when the booking exists, so the caller checks it instead of booking again.
+    /// </summary>
+    private static Booking BookingOrError(BookingOutcome outcome)
+    {
+        var bookingId = new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = outcome.Booking.Id };
+        switch (outcome)
+        {
+            case BookingOutcome.Refused refused:
+                throw Refusals.ToRpcException(refused.Refusal);
+            case BookingOutcome.Declined:
+                RpcErrors.FailedPrecondition(ErrorReasons.PaymentDeclined, DeclinedMessage, bookingId);
+                break;
+            case BookingOutcome.RoomsGone:
+                RpcErrors.FailedPrecondition(ErrorReasons.RoomsUnavailable, "The rooms were no longer held; the payment was refunded.", bookingId);
+                break;
+            case BookingOutcome.Pending:
+                // A service the saga needs did not answer. The booking exists and recovery will settle it.
+                RpcErrors.Unavailable(ErrorReasons.BookingPending,
+                    "The booking was started but could not be finished now; it will be confirmed or cancelled shortly.", bookingId);
+                break;
+        }
+
+        return outcome.Booking;
+    }
+
+    /// <summary>Answers with the status of the downstream call that went unanswered, as it came.</summary>
+    [DoesNotReturn]
+    private static void ThrowUnanswered(BookingOutcome.Pending pending) =>
+        ExceptionDispatchInfo.Throw(pending.Cause.InnerException ?? pending.Cause);
+
+    private const string DeclinedMessage = "The card was declined; no money was taken.";
 
     private async Task<Booking> FindAsync(string bookingId, CancellationToken cancellationToken)
     {
@@ -138,7 +183,7 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
 
         if (existing.Refusal is { } refusal)
         {
-            throw Google.Rpc.Status.Parser.ParseFrom(refusal).ToRpcException();
+            throw Refusals.ToRpcException(refusal);
         }
 
         if (!existing.IsSettled || existing.Status == BookingStatus.Pending)
@@ -149,12 +194,13 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
         if (existing.Status == BookingStatus.Failed)
         {
             var bookingId = new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = existing.Id };
-            if (existing.FailureReason == BookingSaga.DeclinedReason)
+            if (existing.FailureReason == FailureReason.PaymentDeclined)
             {
-                RpcErrors.FailedPrecondition(ErrorReasons.PaymentDeclined, "The card was declined; no money was taken.", bookingId);
+                RpcErrors.FailedPrecondition(ErrorReasons.PaymentDeclined, DeclinedMessage, bookingId);
             }
 
-            RpcErrors.FailedPrecondition(ErrorReasons.BookingFailed, $"The booking failed ({existing.FailureReason}); anything taken was given back.", bookingId);
+            RpcErrors.FailedPrecondition(ErrorReasons.BookingFailed,
+                $"The booking failed ({existing.FailureReason?.Describe()}); anything taken was given back.", bookingId);
         }
 
         return existing;
@@ -163,9 +209,9 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
     private static void Validate(Proto.CreateBookingRequest request)
     {
         var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(request.RequestId) || request.RequestId.Length > 200)
+        if (!RequestIds.IsValid(request.RequestId))
         {
-            errors.Add("request_id", "A request id of 1 to 200 characters is required.");
+            errors.Add("request_id", $"A request id of {RequestIds.Rule} is required.");
         }
 
         if (string.IsNullOrWhiteSpace(request.HotelId))
@@ -222,12 +268,9 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
         && address.Address == value
         && address.Host.Contains('.');
 
-    private static string Fingerprint(Proto.CreateBookingRequest request)
-    {
-        var text = string.Join('\n', request.HotelId, request.RoomTypeId, request.CheckIn, request.CheckOut,
+    private static string Fingerprint(Proto.CreateBookingRequest request) =>
+        RequestFingerprint.Of(request.HotelId, request.RoomTypeId, request.CheckIn, request.CheckOut,
             request.Guests, request.Guest.Name.Trim(), request.Guest.Email.Trim(), request.PaymentToken);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
 
     private static Proto.Booking MapToProto(Booking booking) => new()
     {

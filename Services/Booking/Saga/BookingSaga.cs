@@ -1,16 +1,7 @@
-using HotelBooking.Services.Shared.Data;
-using Grpc.Core;
 using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Domain;
-using HotelBooking.Contracts;
-using HotelBooking.Contracts.Common.V1;
-using HotelBooking.Services.Shared.Faults;
-using HotelBooking.Services.Shared.Grpc;
-using Google.Protobuf;
-using Microsoft.EntityFrameworkCore;
+using HotelBooking.Services.Shared.Data;
 using Microsoft.Extensions.Options;
-using AvailabilityProto = HotelBooking.Contracts.Availability.V1;
-using PaymentProto = HotelBooking.Contracts.Payment.V1;
 
 namespace HotelBooking.Bookings.Saga;
 
@@ -21,9 +12,8 @@ namespace HotelBooking.Bookings.Saga;
 /// </summary>
 public sealed class BookingSaga(
     BookingDbContext db,
-    AvailabilityProto.AvailabilityService.AvailabilityServiceClient availability,
-    PaymentProto.PaymentService.PaymentServiceClient payments,
-    FaultInjector faults,
+    IRoomHolds holds,
+    IPayments payments,
     BookingTelemetry telemetry,
     TimeProvider time,
     IOptions<SagaOptions> options,
@@ -42,84 +32,60 @@ public sealed class BookingSaga(
         return callerDeadline < own ? callerDeadline : own;
     }
 
-    /// <summary>Test-only crash point (armed through /_faults outside Production): dies with the charge captured but the hold unconfirmed.</summary>
-    public const string CrashAfterCharge = "after-charge";
-
-    public const string DeclinedReason = "Payment declined";
-
     public static string ChargeKeyFor(Booking booking) => $"booking:{booking.Id}";
 
     /// <summary>
     /// Runs a new booking to Confirmed, holding its lease from the start; every remote call carries
     /// <paramref name="deadline"/>, which comes before the lease runs out. Rejections that happen before
     /// anything was taken (bad input, no rooms, an unknown token) end the booking Failed with the refusal
-    /// kept for replays, and rethrow. A declined card leaves a Failed booking and throws PAYMENT_DECLINED
-    /// carrying its id.
+    /// kept for replays. A declined card ends it Failed with the rooms given back. When a service does not
+    /// answer, the booking is left Pending for recovery.
     /// </summary>
-    public async Task<Booking> BookAsync(Booking booking, string paymentToken, DateTime deadline, CancellationToken cancellationToken)
+    public async Task<BookingOutcome> BookAsync(Booking booking, string paymentToken, DateTime deadline, CancellationToken cancellationToken)
     {
         booking.Lease(LeaseOwner, UtcNow + options.Value.Lease);
         db.Bookings.Add(booking);
         await db.SaveChangesAsync(cancellationToken);
-
-        AvailabilityProto.Hold hold;
         try
         {
-            hold = (await availability.CreateHoldAsync(new AvailabilityProto.CreateHoldRequest
-            {
-                RequestId = booking.Id,
-                HotelId = booking.HotelId,
-                RoomTypeId = booking.RoomTypeId,
-                CheckIn = booking.CheckIn.ToProtoDate(),
-                CheckOut = booking.CheckOut.ToProtoDate(),
-                Guests = booking.Guests,
-                Rooms = 1,
-            }, deadline: deadline, cancellationToken: cancellationToken)).Hold;
+            return await HoldChargeConfirmAsync(booking, paymentToken, deadline, cancellationToken);
         }
-        catch (RpcException ex) when (IsRejection(ex.StatusCode))
+        catch (ServiceUnavailableException ex)
         {
-            await RefuseAsync(booking, ex);
-            throw;
+            return new BookingOutcome.Pending(booking, ex);
+        }
+    }
+
+    private async Task<BookingOutcome> HoldChargeConfirmAsync(Booking booking, string paymentToken, DateTime deadline, CancellationToken cancellationToken)
+    {
+        var rooms = await holds.TakeAsync(booking, deadline, cancellationToken);
+        if (rooms.Refusal is { } roomsRefused)
+        {
+            return await RefuseAsync(booking, roomsRefused);
         }
 
-        booking.RoomsHeld(hold.HoldId, hold.TotalPrice.AmountMinor, hold.TotalPrice.CurrencyCode, UtcNow);
+        booking.RoomsHeld(rooms.HoldId!, rooms.TotalMinor, rooms.Currency, UtcNow);
         await db.SaveChangesAsync(cancellationToken);
 
-        PaymentProto.Payment payment;
-        try
-        {
-            payment = (await payments.ChargeAsync(new PaymentProto.ChargeRequest
-            {
-                IdempotencyKey = ChargeKeyFor(booking),
-                PaymentToken = paymentToken,
-                Amount = Money.FromMinor(booking.TotalMinor, booking.Currency),
-                Description = $"Booking {booking.Reference}",
-            }, deadline: deadline, cancellationToken: cancellationToken)).Payment;
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+        var charged = await payments.ChargeAsync(ChargeKeyFor(booking), paymentToken, booking.TotalMinor, booking.Currency,
+            $"Booking {booking.Reference}", deadline, cancellationToken);
+        if (charged.Refusal is { } chargeRefused)
         {
             await ReleaseAsync(booking, deadline, cancellationToken);
-            await RefuseAsync(booking, ex);
-            throw;
+            return await RefuseAsync(booking, chargeRefused);
         }
 
-        if (payment.Status != PaymentProto.PaymentStatus.Captured)
+        var charge = charged.Charge!;
+        if (!charge.IsCaptured)
         {
-            await FailAsync(booking, DeclinedReason, deadline, cancellationToken);
+            await FailAsync(booking, FailureReason.PaymentDeclined, deadline, cancellationToken);
             BookingLog.Declined(logger, booking.Reference);
-            RpcErrors.FailedPrecondition(ErrorReasons.PaymentDeclined, "The card was declined; no money was taken.",
-                new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = booking.Id });
+            return new BookingOutcome.Declined(booking);
         }
 
-        booking.PaymentCaptured(payment.PaymentId, UtcNow);
+        booking.PaymentCaptured(charge.PaymentId, UtcNow);
         await db.SaveChangesAsync(cancellationToken);
-        if (faults.ShouldCrashAt(CrashAfterCharge))
-        {
-            Environment.FailFast("Fault injection: crashing between charge and confirm.");
-        }
-
-        await ConfirmAsync(booking, deadline, cancellationToken);
-        return booking;
+        return await ConfirmAsync(booking, deadline, cancellationToken);
     }
 
     /// <summary>
@@ -127,81 +93,71 @@ public sealed class BookingSaga(
     /// Confirmed when the money was taken, otherwise back to Failed with everything given back.
     /// </summary>
     /// <remarks>The caller holds the booking's lease (see <see cref="SagaRecoveryWorker"/>).</remarks>
-    public async Task ResumeAsync(Booking booking, DateTime deadline, CancellationToken cancellationToken)
+    public async Task<BookingOutcome> ResumeAsync(Booking booking, DateTime deadline, CancellationToken cancellationToken)
+    {
+        var outcome = await ResumeStepAsync(booking, deadline, cancellationToken);
+        if (outcome is not BookingOutcome.RoomsGone)
+        {
+            BookingLog.Resumed(logger, booking.Reference, booking.Status); // recovery reports the rooms gone itself
+        }
+
+        return outcome;
+    }
+
+    private async Task<BookingOutcome> ResumeStepAsync(Booking booking, DateTime deadline, CancellationToken cancellationToken)
     {
         switch (booking.Step)
         {
             case SagaStep.HoldRooms:
                 // The card token is never stored, so a booking that stopped before its charge cannot be charged now.
-                await FailAsync(booking, "Interrupted before payment", deadline, cancellationToken);
-                break;
+                await FailAsync(booking, FailureReason.InterruptedBeforePayment, deadline, cancellationToken);
+                return new BookingOutcome.Failed(booking);
             case SagaStep.ChargePayment:
                 // A charge still on its way cannot land now: its deadline passed before the lease ran out, and
                 // payment commits no charge after its deadline.
-                var payment = await FindChargeAsync(booking, deadline, cancellationToken);
-                if (payment?.Status is PaymentProto.PaymentStatus.Captured)
+                var charge = await payments.FindChargeAsync(ChargeKeyFor(booking), deadline, cancellationToken);
+                if (charge is { IsCaptured: true })
                 {
-                    booking.PaymentCaptured(payment.PaymentId, UtcNow);
+                    booking.PaymentCaptured(charge.PaymentId, UtcNow);
                     await db.SaveChangesAsync(cancellationToken);
-                    await ConfirmAsync(booking, deadline, cancellationToken);
-                }
-                else
-                {
-                    await FailAsync(booking, payment is null ? "Interrupted before payment" : DeclinedReason, deadline, cancellationToken);
+                    return await ConfirmAsync(booking, deadline, cancellationToken);
                 }
 
-                break;
+                await FailAsync(booking, charge is null ? FailureReason.InterruptedBeforePayment : FailureReason.PaymentDeclined,
+                    deadline, cancellationToken);
+                return new BookingOutcome.Failed(booking);
             case SagaStep.ConfirmHold:
-                await ConfirmAsync(booking, deadline, cancellationToken);
-                break;
+                return await ConfirmAsync(booking, deadline, cancellationToken);
             case SagaStep.RefundPayment or SagaStep.ReleaseHold:
                 await CompensateAsync(booking, deadline, cancellationToken);
-                break;
+                return booking.Status == BookingStatus.Cancelled ? new BookingOutcome.Cancelled(booking) : new BookingOutcome.Failed(booking);
+            default:
+                return booking.Status == BookingStatus.Confirmed ? new BookingOutcome.Confirmed(booking) : new BookingOutcome.Failed(booking);
         }
-
-        BookingLog.Resumed(logger, booking.Reference, booking.Status);
     }
 
-    private async Task ConfirmAsync(Booking booking, DateTime deadline, CancellationToken cancellationToken)
+    private async Task<BookingOutcome> ConfirmAsync(Booking booking, DateTime deadline, CancellationToken cancellationToken)
     {
-        try
-        {
-            await availability.ConfirmHoldAsync(new() { HoldId = booking.HoldId }, deadline: deadline, cancellationToken: cancellationToken);
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
+        if (!await holds.ConfirmAsync(booking.HoldId!, deadline, cancellationToken))
         {
             // The hold expired or was released before confirmation (a very slow saga): give the money back.
-            await FailAsync(booking, "Hold expired before confirmation", deadline, cancellationToken);
-            RpcErrors.FailedPrecondition(ErrorReasons.RoomsUnavailable, "The rooms were no longer held; the payment was refunded.",
-                new Dictionary<string, string> { [ErrorReasons.BookingIdMetadata] = booking.Id });
+            await FailAsync(booking, FailureReason.HoldExpired, deadline, cancellationToken);
+            return new BookingOutcome.RoomsGone(booking);
         }
 
         booking.Confirmed(UtcNow);
         await db.SaveChangesAsync(cancellationToken);
         telemetry.Settled(booking, UtcNow);
         BookingLog.Confirmed(logger, booking.Reference, booking.TotalMinor, booking.Currency);
-    }
-
-    private async Task<PaymentProto.Payment?> FindChargeAsync(Booking booking, DateTime deadline, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await payments.GetPaymentAsync(new() { IdempotencyKey = ChargeKeyFor(booking) },
-                deadline: deadline, cancellationToken: cancellationToken)).Payment;
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
-        {
-            return null;
-        }
+        return new BookingOutcome.Confirmed(booking);
     }
 
     /// <summary>Cancels a confirmed booking: refund, then release. Cancelling a cancelled booking finishes or repeats nothing.</summary>
-    public async Task<Booking> CancelAsync(Booking booking, DateTime deadline, CancellationToken cancellationToken)
+    public async Task<BookingOutcome> CancelAsync(Booking booking, DateTime deadline, CancellationToken cancellationToken)
     {
-        if (booking.Status == BookingStatus.Confirmed && booking.CheckIn <= DateOnly.FromDateTime(UtcNow))
+        if (!IsCancellable(booking))
         {
-            RpcErrors.FailedPrecondition(ErrorReasons.BookingNotCancellable,
-                $"The booking's stay began on {booking.CheckIn:yyyy-MM-dd}; a stay that has begun cannot be cancelled.");
+            return new BookingOutcome.NotCancellable(booking);
         }
 
         if (booking.Status == BookingStatus.Confirmed)
@@ -210,18 +166,31 @@ public sealed class BookingSaga(
             booking.Lease(LeaseOwner, UtcNow + options.Value.Lease);
             await db.SaveChangesAsync(cancellationToken);
         }
-        else if (booking.Status != BookingStatus.Cancelled)
+
+        try
         {
-            RpcErrors.FailedPrecondition(ErrorReasons.BookingNotCancellable,
-                $"The booking is {booking.Status}; only a confirmed booking can be cancelled.");
+            await CompensateAsync(booking, deadline, cancellationToken);
+        }
+        catch (ServiceUnavailableException ex)
+        {
+            return new BookingOutcome.Pending(booking, ex); // cancelled; recovery finishes the refund and release
         }
 
-        await CompensateAsync(booking, deadline, cancellationToken);
         BookingLog.Cancelled(logger, booking.Reference);
-        return booking;
+        return new BookingOutcome.Cancelled(booking);
     }
 
-    private async Task FailAsync(Booking booking, string reason, DateTime deadline, CancellationToken cancellationToken)
+    /// <summary>Whether its guest may cancel it now: confirmed and its stay not begun, or cancelled already.</summary>
+    private bool IsCancellable(Booking booking) => booking.Status switch
+    {
+        BookingStatus.Confirmed => !HasStayBegun(booking),
+        BookingStatus.Cancelled => true,
+        _ => false,
+    };
+
+    private bool HasStayBegun(Booking booking) => booking.CheckIn <= DateOnly.FromDateTime(UtcNow);
+
+    private async Task FailAsync(Booking booking, FailureReason reason, DateTime deadline, CancellationToken cancellationToken)
     {
         booking.Fail(reason, UtcNow);
         await db.SaveChangesAsync(cancellationToken);
@@ -233,7 +202,7 @@ public sealed class BookingSaga(
     {
         if (booking.Step == SagaStep.RefundPayment)
         {
-            await payments.RefundAsync(new() { PaymentId = booking.PaymentId }, deadline: deadline, cancellationToken: cancellationToken);
+            await payments.RefundAsync(booking.PaymentId!, deadline, cancellationToken);
             booking.Refunded(UtcNow);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -247,40 +216,23 @@ public sealed class BookingSaga(
         }
     }
 
-    /// <summary>Gives the booking's rooms back, by the hold's id or, when it was never learned, by the booking id it was made with.</summary>
     private async Task ReleaseAsync(Booking booking, DateTime deadline, CancellationToken cancellationToken)
     {
-        var release = booking.HoldId is not null
-            ? new AvailabilityProto.ReleaseHoldRequest { HoldId = booking.HoldId }
-            : new AvailabilityProto.ReleaseHoldRequest { RequestId = booking.Id };
-        AvailabilityProto.Hold hold;
-        try
-        {
-            hold = (await availability.ReleaseHoldAsync(release, deadline: deadline, cancellationToken: cancellationToken)).Hold;
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound && booking.HoldId is null)
-        {
-            return; // No hold was ever made for it: nothing to give back.
-        }
-
         // The ledger answers with the state the hold is really in; anything but free rooms is not done.
-        if (hold.Status is not (AvailabilityProto.HoldStatus.Released or AvailabilityProto.HoldStatus.Expired))
+        var hold = await holds.ReleaseAsync(booking, deadline, cancellationToken);
+        if (hold is not (HoldState.Released or HoldState.Expired or HoldState.NeverMade))
         {
-            throw new InvalidOperationException($"Releasing the hold of booking {booking.Reference} left it {hold.Status}.");
+            throw new InvalidOperationException($"Releasing the hold of booking {booking.Reference} left it {hold}.");
         }
     }
 
     /// <summary>Ends a refused booking and keeps the refusal, so the key stays bound to this request and replays it.</summary>
-    private async Task RefuseAsync(Booking booking, RpcException refusal)
+    private async Task<BookingOutcome> RefuseAsync(Booking booking, Refusal refusal)
     {
-        var status = refusal.GetRpcStatus() ?? new Google.Rpc.Status { Code = (int)refusal.StatusCode, Message = refusal.Status.Detail };
-        booking.Refuse($"Refused: {refusal.StatusCode}", status.ToByteArray(), UtcNow);
+        booking.Refuse(refusal, UtcNow);
         await db.SaveChangesAsync(CancellationToken.None);
+        return new BookingOutcome.Refused(booking, refusal);
     }
-
-    /// <summary>The downstream refused the request itself (as opposed to failing to answer): nothing was taken.</summary>
-    private static bool IsRejection(StatusCode code) =>
-        code is StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.FailedPrecondition or StatusCode.OutOfRange;
 }
 
 internal static partial class BookingLog

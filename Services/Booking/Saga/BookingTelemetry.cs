@@ -36,7 +36,7 @@ public sealed class BookingTelemetry
     {
         var outcome = booking.Status switch
         {
-            BookingStatus.Failed when booking.FailureReason == BookingSaga.DeclinedReason => "declined",
+            BookingStatus.Failed when booking.FailureReason == FailureReason.PaymentDeclined => "declined",
             _ => booking.Status.ToString().ToLowerInvariant(),
         };
         var tag = new KeyValuePair<string, object?>("hotelbooking.booking.outcome", outcome);

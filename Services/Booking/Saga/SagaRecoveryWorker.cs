@@ -1,4 +1,3 @@
-using Grpc.Core;
 using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Domain;
 using HotelBooking.Contracts;
@@ -101,17 +100,15 @@ public sealed class SagaRecoveryWorker(
 
         try
         {
-            await saga.ResumeAsync(booking, saga.DeadlineFor(DateTime.MaxValue), timeout.Token);
+            if (await saga.ResumeAsync(booking, saga.DeadlineFor(DateTime.MaxValue), timeout.Token) is BookingOutcome.RoomsGone)
+            {
+                RecoveryLog.SettledRoomsGone(logger, booking.Reference);
+            }
         }
         catch (DbUpdateConcurrencyException)
         {
             // Someone else took the lease after ours ran out; it is theirs now.
             return false;
-        }
-        catch (RpcException ex) when (booking.IsSettled)
-        {
-            // The saga settled and reported why (e.g. the hold had expired and the charge was refunded).
-            RecoveryLog.SettledWithError(logger, booking.Reference, ex.StatusCode);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -182,8 +179,8 @@ public sealed class SagaRecoveryWorker(
 
 internal static partial class RecoveryLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recovery settled booking {BookingRef} after {StatusCode}")]
-    public static partial void SettledWithError(ILogger logger, string bookingRef, StatusCode statusCode);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovery settled booking {BookingRef} as failed: its hold had expired, so the charge was refunded")]
+    public static partial void SettledRoomsGone(ILogger logger, string bookingRef);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery could not move booking {BookingRef} past {Step} (attempt {Attempts}); next try after {RetryAt:O}")]
     public static partial void StillStuck(ILogger logger, Exception exception, string bookingRef, SagaStep step, int attempts, DateTime retryAt);

@@ -1,3 +1,4 @@
+using HotelBooking.Contracts;
 using HotelBooking.Payments.Domain;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,9 +16,9 @@ public class PaymentDbContext(DbContextOptions options) : DbContext(options)
             payment.HasKey(p => p.Id);
             payment.Property(p => p.Id).HasMaxLength(40);
             // The unique key is what makes a charge idempotent across retries and instances.
-            payment.HasIndex(p => p.IdempotencyKey).IsUnique();
-            payment.Property(p => p.IdempotencyKey).HasMaxLength(200);
-            payment.Property(p => p.RequestFingerprint).HasMaxLength(64);
+            payment.HasIndex(p => p.RequestId).IsUnique();
+            payment.Property(p => p.RequestId).HasMaxLength(RequestIds.MaxLength);
+            payment.Property(p => p.RequestFingerprint).HasMaxLength(RequestFingerprint.Length);
             payment.Property(p => p.Currency).HasMaxLength(3);
             payment.Property(p => p.Status).HasConversion<string>().HasMaxLength(16);
             payment.Property(p => p.CardDescription).HasMaxLength(100);

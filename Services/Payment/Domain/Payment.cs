@@ -8,13 +8,14 @@ public enum PaymentStatus
 }
 
 /// <summary>
-/// One charge attempt that reached the card network, kept per idempotency key. It holds what a
+/// One charge attempt that reached the card network, kept per request id. It holds what a
 /// processor may keep: amount, outcome and a masked card description; never the token or a card number.
 /// </summary>
 public sealed class Payment
 {
     public required string Id { get; init; }
-    public required string IdempotencyKey { get; init; }
+    /// <summary>The caller's key for the charge (AIP-155): a retry with it gets this payment, never a second charge.</summary>
+    public required string RequestId { get; init; }
     /// <summary>SHA-256 of the request (token, amount, currency): tells a retry from a reused key without keeping the token.</summary>
     public required string RequestFingerprint { get; init; }
     public required long AmountMinor { get; init; }

@@ -1,12 +1,10 @@
-using HotelBooking.Services.Shared.Data;
-using System.Security.Cryptography;
-using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
 using HotelBooking.Payments.Data;
 using HotelBooking.Payments.Domain;
+using HotelBooking.Services.Shared.Data;
 using HotelBooking.Services.Shared.Grpc;
 using Microsoft.EntityFrameworkCore;
 using Proto = HotelBooking.Contracts.Payment.V1;
@@ -25,7 +23,7 @@ public sealed class PaymentGrpcService(
         ValidateCharge(request);
         var fingerprint = Fingerprint(request);
 
-        if (await FindByKeyAsync(request.IdempotencyKey, context.CancellationToken) is { } existing)
+        if (await FindByRequestIdAsync(request.RequestId, context.CancellationToken) is { } existing)
         {
             return new() { Payment = MapToProto(EnsureSameRequest(existing, fingerprint)) };
         }
@@ -43,7 +41,7 @@ public sealed class PaymentGrpcService(
         var payment = new Payment
         {
             Id = Payment.NewId(),
-            IdempotencyKey = request.IdempotencyKey,
+            RequestId = request.RequestId,
             RequestFingerprint = fingerprint,
             AmountMinor = request.Amount.AmountMinor,
             Currency = request.Amount.CurrencyCode,
@@ -67,7 +65,7 @@ public sealed class PaymentGrpcService(
         {
             // A concurrent retry with the same key won the insert: its outcome is the outcome.
             db.Entry(payment).State = EntityState.Detached;
-            var winner = await FindByKeyAsync(request.IdempotencyKey, CancellationToken.None);
+            var winner = await FindByRequestIdAsync(request.RequestId, CancellationToken.None);
             if (winner is null)
             {
                 throw;
@@ -99,15 +97,15 @@ public sealed class PaymentGrpcService(
 
     public override async Task<Proto.GetPaymentResponse> GetPayment(Proto.GetPaymentRequest request, ServerCallContext context)
     {
-        if (request.KeyCase != Proto.GetPaymentRequest.KeyOneofCase.IdempotencyKey)
+        if (request.KeyCase != Proto.GetPaymentRequest.KeyOneofCase.RequestId)
         {
             return new() { Payment = MapToProto(await FindAsync(request.PaymentId, context.CancellationToken)) };
         }
 
-        var payment = await FindByKeyAsync(request.IdempotencyKey, context.CancellationToken);
+        var payment = await FindByRequestIdAsync(request.RequestId, context.CancellationToken);
         if (payment is null)
         {
-            RpcErrors.NotFound($"No charge was made with idempotency key '{request.IdempotencyKey}'.");
+            RpcErrors.NotFound($"No charge was made with request id '{request.RequestId}'.");
         }
 
         return new() { Payment = MapToProto(payment) };
@@ -132,15 +130,15 @@ public sealed class PaymentGrpcService(
         return payment;
     }
 
-    private Task<Payment?> FindByKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
-        db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken);
+    private Task<Payment?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken) =>
+        db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.RequestId == requestId, cancellationToken);
 
     private static Payment EnsureSameRequest(Payment existing, string fingerprint)
     {
         if (existing.RequestFingerprint != fingerprint)
         {
             RpcErrors.FailedPrecondition(ErrorReasons.IdempotencyKeyReused,
-                "This idempotency key was already used for a different charge.");
+                "This request id was already used for a different charge.");
         }
 
         return existing;
@@ -149,9 +147,9 @@ public sealed class PaymentGrpcService(
     private static void ValidateCharge(Proto.ChargeRequest request)
     {
         var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(request.IdempotencyKey) || request.IdempotencyKey.Length > 200)
+        if (!RequestIds.IsValid(request.RequestId))
         {
-            errors.Add("idempotency_key", "An idempotency key of 1 to 200 characters is required.");
+            errors.Add("request_id", $"A request id of {RequestIds.Rule} is required.");
         }
 
         if (string.IsNullOrWhiteSpace(request.PaymentToken))
@@ -171,11 +169,8 @@ public sealed class PaymentGrpcService(
         errors.ThrowIfAny();
     }
 
-    private static string Fingerprint(Proto.ChargeRequest request)
-    {
-        var text = $"{request.PaymentToken}\n{request.Amount.AmountMinor}\n{request.Amount.CurrencyCode}";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
+    private static string Fingerprint(Proto.ChargeRequest request) =>
+        RequestFingerprint.Of(request.PaymentToken, request.Amount.AmountMinor, request.Amount.CurrencyCode);
 
     private static Proto.Payment MapToProto(Payment payment) => new()
     {
@@ -188,7 +183,7 @@ public sealed class PaymentGrpcService(
             _ => Proto.PaymentStatus.Unspecified,
         },
         Amount = Money.FromMinor(payment.AmountMinor, payment.Currency),
-        IdempotencyKey = payment.IdempotencyKey,
+        RequestId = payment.RequestId,
         CardDescription = payment.CardDescription,
         DeclineReason = payment.DeclineReason ?? "",
         CreateTime = Timestamp.FromDateTime(DateTime.SpecifyKind(payment.CreatedAt, DateTimeKind.Utc)),

@@ -25,9 +25,6 @@ public static class TestHookExtensions
         if (builder.Environment.IsProduction())
         {
             options.Validate(o => !o.Enabled, "Fault injection cannot be enabled in Production.").ValidateOnStart();
-            // Inert (nothing can arm it without /_faults) and only for the booking saga's crash point, which
-            // still takes it in its constructor until that becomes a decorator registered outside Production.
-            builder.Services.AddSingleton(new FaultInjector(new FaultInjectionOptions()));
             return builder;
         }
 

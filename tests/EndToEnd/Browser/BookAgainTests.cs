@@ -134,7 +134,7 @@ public sealed class BookAgainTests(SystemFixture system, BrowserFixture browser)
     private long ChargesFor(string bookingId)
     {
         using var payments = system.OpenDatabase("payment-db");
-        return Invariants.Scalar(payments, $"SELECT COUNT(*) FROM \"Payments\" WHERE \"IdempotencyKey\" = 'booking:{bookingId}'");
+        return Invariants.Scalar(payments, $"SELECT COUNT(*) FROM \"Payments\" WHERE \"RequestId\" = 'booking:{bookingId}'");
     }
 
     private static bool IsBookingResponse(IResponse response) =>

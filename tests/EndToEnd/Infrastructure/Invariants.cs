@@ -61,7 +61,7 @@ public static class Invariants
         }
 
         // Money: one captured charge per confirmed booking, of its total, and none for anything else.
-        var captured = Rows(payments, "SELECT \"IdempotencyKey\", \"AmountMinor\" FROM \"Payments\" WHERE \"Status\" = 'Captured'",
+        var captured = Rows(payments, "SELECT \"RequestId\", \"AmountMinor\" FROM \"Payments\" WHERE \"Status\" = 'Captured'",
             r => (Key: r.GetString(0), Amount: r.GetInt64(1))).ToDictionary(p => p.Key, p => p.Amount);
         foreach (var booking in confirmed)
         {

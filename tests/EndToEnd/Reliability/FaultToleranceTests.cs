@@ -29,7 +29,7 @@ public abstract class FaultToleranceTests(SystemFixture system)
             Assert.Equal(failuresBefore + 3, await system.InjectedFailuresAsync("payment"));
             var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
             using var payments = system.OpenDatabase("payment-db");
-            Assert.Equal(1, Invariants.Scalar(payments, $"SELECT COUNT(*) FROM \"Payments\" WHERE \"IdempotencyKey\" = 'booking:{id}'"));
+            Assert.Equal(1, Invariants.Scalar(payments, $"SELECT COUNT(*) FROM \"Payments\" WHERE \"RequestId\" = 'booking:{id}'"));
         }
 
         await system.ClearFaultsAsync("payment");

@@ -38,8 +38,8 @@ public abstract class OverbookingTests(SystemFixture system)
         Assert.All(bookings, b => Assert.Equal("Confirmed", b.GetProperty("status").GetString()));
         using var payments = system.OpenDatabase("payment-db");
         var keys = string.Join(',', bookings.Select(b => $"'booking:{b.GetProperty("id").GetString()}'"));
-        Assert.Equal(free, Invariants.Scalar(payments, $"SELECT COUNT(*) FROM \"Payments\" WHERE \"Status\" = 'Captured' AND \"IdempotencyKey\" IN ({keys})"));
-        var capturedMinor = Invariants.Scalar(payments, $"SELECT SUM(\"AmountMinor\") FROM \"Payments\" WHERE \"Status\" = 'Captured' AND \"IdempotencyKey\" IN ({keys})");
+        Assert.Equal(free, Invariants.Scalar(payments, $"SELECT COUNT(*) FROM \"Payments\" WHERE \"Status\" = 'Captured' AND \"RequestId\" IN ({keys})"));
+        var capturedMinor = Invariants.Scalar(payments, $"SELECT SUM(\"AmountMinor\") FROM \"Payments\" WHERE \"Status\" = 'Captured' AND \"RequestId\" IN ({keys})");
         Assert.Equal(bookings.Sum(b => b.GetProperty("total").GetProperty("amount").GetDecimal()) * 100, capturedMinor);
         var violations = Invariants.Check(system);
         Artifacts.Write($"overbooking-{system.Provider}.md",

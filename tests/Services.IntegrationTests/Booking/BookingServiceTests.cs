@@ -341,7 +341,7 @@ public abstract class BookingServiceTests
     {
         using var scope = _system.Payment.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PaymentDbContext>();
-        return await db.Payments.CountAsync(p => p.IdempotencyKey == $"booking:{bookingId}"
+        return await db.Payments.CountAsync(p => p.RequestId == $"booking:{bookingId}"
             && p.Status == HotelBooking.Payments.Domain.PaymentStatus.Captured);
     }
 

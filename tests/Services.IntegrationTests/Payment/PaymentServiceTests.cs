@@ -125,7 +125,7 @@ public sealed class PaymentServiceTests : IDisposable
 
     private static ChargeRequest Charge(string key, string token) => new()
     {
-        IdempotencyKey = key,
+        RequestId = key,
         PaymentToken = token,
         Amount = Money.FromMinor(360_00, "EUR"),
         Description = "test",

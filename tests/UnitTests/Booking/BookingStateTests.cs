@@ -8,20 +8,7 @@ public sealed class BookingStateTests
 {
     private static readonly DateTime Now = new(2026, 11, 27, 12, 0, 0, DateTimeKind.Utc);
 
-    private static Booking NewBooking() => new()
-    {
-        Id = Booking.NewId(),
-        RequestId = "req",
-        RequestFingerprint = "fp",
-        HotelId = "h",
-        RoomTypeId = "rt",
-        CheckIn = new DateOnly(2026, 12, 1),
-        CheckOut = new DateOnly(2026, 12, 4),
-        Guests = 2,
-        GuestName = "Ana",
-        GuestEmail = "ana@example.com",
-        CreatedAt = Now,
-    };
+    private static Booking NewBooking() => TestBookings.New(Now);
 
     [Fact]
     public void NewId_Always_HasAtLeast128RandomBits()
@@ -57,7 +44,7 @@ public sealed class BookingStateTests
         var booking = NewBooking();
         booking.RoomsHeld("hold_1", 360_00, "EUR", Now);
 
-        booking.Fail("Payment declined", Now);
+        booking.Fail(FailureReason.PaymentDeclined, Now);
         Assert.Equal((BookingStatus.Pending, SagaStep.ReleaseHold), (booking.Status, booking.Step));
 
         booking.Released(Now);
@@ -70,7 +57,7 @@ public sealed class BookingStateTests
     {
         var booking = NewBooking();
 
-        booking.Fail("Interrupted before payment", Now);
+        booking.Fail(FailureReason.InterruptedBeforePayment, Now);
 
         Assert.Null(booking.HoldId);
         Assert.Equal(SagaStep.ReleaseHold, booking.Step);
@@ -97,7 +84,7 @@ public sealed class BookingStateTests
         booking.RoomsHeld("hold_1", 360_00, "EUR", Now);
         booking.PaymentCaptured("pay_1", Now);
 
-        booking.Fail("Hold expired", Now);
+        booking.Fail(FailureReason.HoldExpired, Now);
         Assert.Equal(SagaStep.RefundPayment, booking.Step);
         booking.Refunded(Now);
         Assert.Equal(SagaStep.ReleaseHold, booking.Step);
@@ -127,7 +114,7 @@ public sealed class BookingStateTests
     {
         var booking = NewBooking();
         booking.RoomsHeld("hold_1", 360_00, "EUR", Now);
-        booking.Fail("Payment declined", Now);
+        booking.Fail(FailureReason.PaymentDeclined, Now);
         booking.Released(Now);
 
         Assert.Equal(BookingStatus.Failed, booking.Status);
