@@ -96,21 +96,26 @@ public sealed partial class DocumentationTests : IDisposable
             var directory = Path.GetDirectoryName(Path.Combine(Root, file))!;
             foreach (Match link in MarkdownLink().Matches(text))
             {
-                var target = link.Groups["target"].Value.Split('#')[0];
-                if (target.Length == 0 || target.Contains("://", StringComparison.Ordinal) || target.StartsWith("mailto:", StringComparison.Ordinal))
+                var parts = link.Groups["target"].Value.Split('#', 2);
+                var (target, anchor) = (parts[0], parts.Length > 1 ? parts[1] : null);
+                if (target.Contains("://", StringComparison.Ordinal) || target.StartsWith("mailto:", StringComparison.Ordinal))
                 {
                     continue;
                 }
 
-                var path = Path.GetFullPath(Path.Combine(directory, Uri.UnescapeDataString(target)));
+                var path = target.Length == 0 ? Path.Combine(Root, file) : Path.GetFullPath(Path.Combine(directory, Uri.UnescapeDataString(target)));
                 if (!File.Exists(path) && !Directory.Exists(path))
                 {
-                    broken.Add($"{file}: {link.Value}");
+                    broken.Add($"{file}: ({link.Groups["target"].Value}): no such file");
+                }
+                else if (anchor is not null && path.EndsWith(".md", StringComparison.Ordinal) && !HeadingAnchors(File.ReadAllText(path)).Contains(anchor))
+                {
+                    broken.Add($"{file}: ({link.Groups["target"].Value}): no such heading");
                 }
             }
         }
 
-        Assert.True(broken.Count == 0, $"Links to files that do not exist:\n  {string.Join("\n  ", broken)}");
+        Assert.True(broken.Count == 0, $"Broken relative links:\n  {string.Join("\n  ", broken)}");
     }
 
     private static HashSet<string> DocumentedRestRoutes() =>
@@ -149,6 +154,14 @@ public sealed partial class DocumentationTests : IDisposable
         Assert.True(match.Groups["port"].Value == configured.ToString(),
             $"docs/api.md gives the {heading} port {match.Groups["port"].Value}; {setting} says {configured}.");
     }
+
+    /// <summary>The anchors GitHub gives a file's headings: lower case, punctuation dropped, spaces as hyphens.</summary>
+    private static HashSet<string> HeadingAnchors(string markdown) =>
+        Heading().Matches(markdown)
+            .Select(m => string.Concat(m.Groups["text"].Value.Trim().ToLowerInvariant()
+                .Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_'))
+                .Replace(' ', '-'))
+            .ToHashSet();
 
     private IConfiguration Configuration() => _gateway.Services.GetRequiredService<IConfiguration>();
 
@@ -201,6 +214,9 @@ public sealed partial class DocumentationTests : IDisposable
     /// <summary>A published port in docker-compose.yml: <c>- "5080:5080"</c> or <c>- "127.0.0.1:18888:18888"</c>.</summary>
     [GeneratedRegex(@"- ""(?:[\d.]+:)?(?<port>\d+):\d+""")]
     private static partial Regex PublishedPort();
+
+    [GeneratedRegex(@"^#{1,6} +(?<text>.+)$", RegexOptions.Multiline)]
+    private static partial Regex Heading();
 
     /// <summary>A markdown link or image: <c>[text](target)</c>.</summary>
     [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
