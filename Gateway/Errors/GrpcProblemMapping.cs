@@ -8,7 +8,7 @@ namespace HotelBooking.Gateway.Errors;
 /// <summary>
 /// The one table that turns a gRPC status into an HTTP problem. The canonical code picks the status;
 /// where it cannot (a declined card, a reused idempotency key), the ErrorInfo reason does.
-/// The README documents this table row by row.
+/// docs/api.md documents this table row by row.
 /// </summary>
 public static class GrpcProblemMapping
 {

@@ -1,6 +1,6 @@
 namespace HotelBooking.Tests;
 
-/// <summary>Figures a test measured, written to <c>artifacts/</c> at the repository root for the README and CI logs.</summary>
+/// <summary>Figures a test measured, written to <c>artifacts/</c> at the repository root for docs/benchmarks.md and CI logs.</summary>
 public static class Artifacts
 {
     public static void Write(string fileName, string content) => File.WriteAllText(PathFor(fileName), content);

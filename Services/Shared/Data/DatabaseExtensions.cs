@@ -60,7 +60,7 @@ public static class DatabaseExtensions
 
     /// <summary>
     /// Gets the database ready before the service starts. <c>dotnet Service.dll migrate</c> migrates and seeds
-    /// it, then the caller exits (the one-shot job a deployment runs once, docs/deployment.md). Otherwise the
+    /// it, then the caller exits (the one-shot job a deployment runs once, docs/operations.md). Otherwise the
     /// service migrates it itself when <c>Database:MigrateOnStart</c> is true (the default: the AppHost and the
     /// tests need no set-up), or, when false, refuses to start on a database with migrations pending.
     /// </summary>

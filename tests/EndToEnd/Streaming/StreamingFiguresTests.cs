@@ -11,7 +11,7 @@ using static HotelBooking.EndToEnd.Infrastructure.TestData;
 namespace HotelBooking.EndToEnd.Streaming;
 
 /// <summary>
-/// The streaming figures the README reports, measured on the running system. Only the gateway's memory
+/// The streaming figures docs/benchmarks.md reports, measured on the running system. Only the gateway's memory
 /// growth during a 100,000-line import is asserted (a resource bound, not a time); the times are reported.
 /// </summary>
 [Collection(SystemCollection.Name)]

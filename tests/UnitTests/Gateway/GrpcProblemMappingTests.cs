@@ -4,7 +4,7 @@ using HotelBooking.Gateway.Errors;
 
 namespace HotelBooking.UnitTests.Gateway;
 
-/// <summary>One case per row of the README's gRPC → HTTP table.</summary>
+/// <summary>One case per row of the gRPC → HTTP table in docs/api.md.</summary>
 public sealed class GrpcProblemMappingTests
 {
     [Theory]
