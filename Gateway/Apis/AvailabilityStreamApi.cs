@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Grpc.Core;
 using HotelBooking.Contracts;
+using HotelBooking.Gateway.Extensions;
 using HotelBooking.Gateway.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
-using HotelBooking.Gateway.Extensions;
 using Microsoft.Extensions.Options;
 using Proto = HotelBooking.Contracts.Availability.V1;
 

@@ -1,6 +1,6 @@
 using HotelBooking.Contracts;
-using Microsoft.AspNetCore.Http.HttpResults;
 using HotelBooking.Gateway.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Proto = HotelBooking.Contracts.Booking.V1;
 
 namespace HotelBooking.Gateway.Apis;

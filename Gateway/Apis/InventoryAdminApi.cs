@@ -1,9 +1,9 @@
 using System.Text.Json;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
+using HotelBooking.Gateway.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using HotelBooking.Gateway.Security;
 using Microsoft.Extensions.Options;
 using Proto = HotelBooking.Contracts.Availability.V1;
 

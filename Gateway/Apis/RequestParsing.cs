@@ -1,5 +1,5 @@
-using HotelBooking.Contracts;
 using System.Globalization;
+using HotelBooking.Contracts;
 
 namespace HotelBooking.Gateway.Apis;
 

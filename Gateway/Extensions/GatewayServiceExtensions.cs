@@ -3,9 +3,9 @@ using HotelBooking.Gateway.Apis;
 using HotelBooking.Gateway.Errors;
 using HotelBooking.Gateway.Grpc;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.Routing;
 using AvailabilityProto = HotelBooking.Contracts.Availability.V1;
 using BookingProto = HotelBooking.Contracts.Booking.V1;
 

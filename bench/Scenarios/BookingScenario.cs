@@ -73,7 +73,11 @@ public static class BookingScenario
             {
                 Content = JsonContent.Create(new
                 {
-                    hotelId = hotel, roomTypeId = room, checkIn, checkOut = checkIn.AddDays(Random.Shared.Next(1, 3)), guests = 1,
+                    hotelId = hotel,
+                    roomTypeId = room,
+                    checkIn,
+                    checkOut = checkIn.AddDays(Random.Shared.Next(1, 3)),
+                    guests = 1,
                     guest = new { name = "Bench Guest", email = "bench@example.com" },
                     paymentToken = "tok_visa",
                 }),
@@ -133,7 +137,11 @@ public static class BookingScenario
             {
                 await import.RequestStream.WriteAsync(new Proto.ImportInventoryRequest
                 {
-                    HotelId = hotel, RoomTypeId = room, Date = today.AddDays(night).ToProtoDate(), Rooms = RoomsPerNight, Line = ++line,
+                    HotelId = hotel,
+                    RoomTypeId = room,
+                    Date = today.AddDays(night).ToProtoDate(),
+                    Rooms = RoomsPerNight,
+                    Line = ++line,
                 });
             }
         }

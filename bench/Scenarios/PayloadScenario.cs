@@ -67,7 +67,9 @@ public static class PayloadScenario
 
     private static AvailabilityProto.Hotel Hotel(string id, string name, string city, string currency, params (string Suffix, string Name, int Capacity, long Rate)[] roomTypes) => new()
     {
-        HotelId = id, Name = name, City = city,
+        HotelId = id,
+        Name = name,
+        City = city,
         RoomTypes = { roomTypes.Select(r => new AvailabilityProto.RoomType { RoomTypeId = $"{id}-{r.Suffix}", Name = r.Name, Capacity = r.Capacity, NightlyRate = Money.FromMinor(r.Rate, currency) }) },
     };
 

@@ -116,8 +116,13 @@ public static class StreamingScenario
                 observer.Expect(-1);
                 holdId = (await client.CreateHoldAsync(new Proto.CreateHoldRequest
                 {
-                    RequestId = Guid.NewGuid().ToString(), HotelId = Hotel, RoomTypeId = RoomType,
-                    CheckIn = stay.CheckIn, CheckOut = stay.CheckOut, Guests = 2, Rooms = 1,
+                    RequestId = Guid.NewGuid().ToString(),
+                    HotelId = Hotel,
+                    RoomTypeId = RoomType,
+                    CheckIn = stay.CheckIn,
+                    CheckOut = stay.CheckOut,
+                    Guests = 2,
+                    Rooms = 1,
                 })).Hold.HoldId;
             }
             else

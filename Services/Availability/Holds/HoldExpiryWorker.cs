@@ -1,6 +1,5 @@
-using Microsoft.Extensions.Options;
-
 using HotelBooking.Availability.Streaming;
+using Microsoft.Extensions.Options;
 
 namespace HotelBooking.Availability.Holds;
 

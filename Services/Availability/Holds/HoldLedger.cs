@@ -1,12 +1,12 @@
-using HotelBooking.Services.Shared.Data;
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Domain;
 using HotelBooking.ServiceDefaults.Telemetry;
+using HotelBooking.Services.Shared.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL;
-using Microsoft.Extensions.Options;
 
 namespace HotelBooking.Availability.Holds;
 

@@ -8,9 +8,9 @@ using HotelBooking.Bookings.Domain;
 using HotelBooking.Bookings.Saga;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
+using HotelBooking.ServiceDefaults.Telemetry;
 using HotelBooking.Services.Shared.Data;
 using HotelBooking.Services.Shared.Grpc;
-using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Proto = HotelBooking.Contracts.Booking.V1;
 

@@ -1,8 +1,8 @@
 using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Domain;
 using HotelBooking.Contracts;
-using HotelBooking.Services.Shared.Data;
 using HotelBooking.ServiceDefaults.Telemetry;
+using HotelBooking.Services.Shared.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -8,8 +8,8 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Grpc.Net.Client;
 using HotelBooking.EndToEnd.Telemetry;
-using Microsoft.Data.Sqlite;
 using HotelBooking.Tests;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

@@ -1,9 +1,9 @@
 using System.Net;
-using Aspire.Hosting.Testing;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Aspire.Hosting.Testing;
 using HotelBooking.EndToEnd.Infrastructure;
 using HotelBooking.Tests;
 using Xunit.Abstractions;

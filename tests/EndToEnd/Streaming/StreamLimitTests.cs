@@ -100,7 +100,10 @@ public sealed class StreamLimitTests(SystemFixture system)
         var (checkIn, checkOut) = WatchedStay;
         var request = new AvailabilityProto.WatchAvailabilityRequest
         {
-            HotelId = Lisbon, CheckIn = DateOnly.Parse(checkIn).ToProtoDate(), CheckOut = DateOnly.Parse(checkOut).ToProtoDate(), Guests = 2,
+            HotelId = Lisbon,
+            CheckIn = DateOnly.Parse(checkIn).ToProtoDate(),
+            CheckOut = DateOnly.Parse(checkOut).ToProtoDate(),
+            Guests = 2,
         };
         var calls = new List<AsyncServerStreamingCall<AvailabilityProto.WatchAvailabilityResponse>>();
         try

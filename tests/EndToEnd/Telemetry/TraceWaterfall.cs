@@ -15,7 +15,10 @@ public static class TraceWaterfall
 
     private static readonly Dictionary<string, string> Colours = new()
     {
-        ["gateway"] = "#4e79a7", ["booking"] = "#f28e2b", ["availability"] = "#59a14f", ["payment"] = "#e15759",
+        ["gateway"] = "#4e79a7",
+        ["booking"] = "#f28e2b",
+        ["availability"] = "#59a14f",
+        ["payment"] = "#e15759",
     };
 
     public static void Write(string fileName, TraceGraph trace)

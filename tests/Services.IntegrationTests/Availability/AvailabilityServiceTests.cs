@@ -141,7 +141,11 @@ public abstract class AvailabilityServiceTests : IDisposable
         await call.RequestStream.WriteAsync(new() { Line = 2, HotelId = Hotel, RoomTypeId = "no-such-room", Date = DaysFromToday(200), Rooms = 5 });
         await call.RequestStream.WriteAsync(new()
         {
-            Line = 3, HotelId = Hotel, RoomTypeId = Penthouse, Date = DaysFromToday(201), Rooms = 5,
+            Line = 3,
+            HotelId = Hotel,
+            RoomTypeId = Penthouse,
+            Date = DaysFromToday(201),
+            Rooms = 5,
             NightlyRate = new() { AmountMinor = 500_00, CurrencyCode = "USD" },
         });
         await call.RequestStream.CompleteAsync();

@@ -5,12 +5,12 @@ using HotelBooking.Bookings.Saga;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Booking.V1;
 using HotelBooking.Payments.Data;
+using HotelBooking.Services.IntegrationTests.Infrastructure;
 using HotelBooking.Services.Shared.Faults;
+using HotelBooking.Tests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using HotelBooking.Services.IntegrationTests.Infrastructure;
-using HotelBooking.Tests;
 using static HotelBooking.Services.IntegrationTests.Infrastructure.Dates;
 
 namespace HotelBooking.Services.IntegrationTests.Booking;

@@ -1,9 +1,9 @@
 using Grpc.Net.Client;
+using HotelBooking.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
-using HotelBooking.Tests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HotelBooking.Services.IntegrationTests.Infrastructure;
