@@ -1,3 +1,4 @@
+using Grpc.Core;
 using HotelBooking.Contracts;
 using HotelBooking.Gateway.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -63,7 +64,11 @@ public static class HotelsApi
         }
 
         var response = await availability.GetAvailabilityAsync(request, cancellationToken: cancellationToken);
-        return TypedResults.Ok(AvailabilityDto.From(response.Availability));
+        // An availability service older than this contract answers without the stay (a mixed-version roll-out):
+        // a 503 to retry, not a 500.
+        return response.Availability is { } answer
+            ? TypedResults.Ok(AvailabilityDto.From(answer))
+            : throw new RpcException(new Status(StatusCode.Unavailable, "The availability service answered in an older contract."));
     }
 }
 

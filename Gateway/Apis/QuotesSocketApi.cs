@@ -86,9 +86,15 @@ public static class QuotesSocketApi
             {
                 await foreach (var response in call.ResponseStream.ReadAllAsync(closing.Token))
                 {
-                    await SendAsync(response.ResultCase == Proto.StreamQuotesResponse.ResultOneofCase.Quote
-                        ? new { type = "quote", pushed = response.Pushed, availability = AvailabilityDto.From(response.Quote) }
-                        : new { type = "error", message = response.Error.Message });
+                    object message = response.ResultCase switch
+                    {
+                        Proto.StreamQuotesResponse.ResultOneofCase.Quote =>
+                            new { type = "quote", pushed = response.Pushed, availability = AvailabilityDto.From(response.Quote) },
+                        Proto.StreamQuotesResponse.ResultOneofCase.Error => new { type = "error", message = response.Error.Message },
+                        // An availability service older than this contract sends its error where this gateway does not read.
+                        _ => new { type = "error", message = "These criteria could not be quoted." },
+                    };
+                    await SendAsync(message);
                 }
             }
             catch (RpcException) when (!closing.IsCancellationRequested)

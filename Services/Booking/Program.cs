@@ -12,7 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.AddGrpcServer();
-builder.AddTestHooks();
+builder.AddBookingTestHooks();
 
 await using var app = builder.Build();
 // "migrate" migrates (and seeds) the database, then exits: a deployment's one-shot job.

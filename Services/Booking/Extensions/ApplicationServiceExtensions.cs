@@ -2,7 +2,6 @@ using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Grpc;
 using HotelBooking.Bookings.Saga;
 using HotelBooking.Services.Shared.Data;
-using HotelBooking.Services.Shared.Faults;
 using AvailabilityProto = HotelBooking.Contracts.Availability.V1;
 using PaymentProto = HotelBooking.Contracts.Payment.V1;
 
@@ -15,19 +14,9 @@ internal static class ApplicationServiceExtensions
         builder.AddServiceDatabase<BookingDbContext, BookingPostgresDbContext>("booking-db");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<BookingSaga>();
-        builder.Services.AddScoped<IPayments, GrpcPayments>();
-        builder.Services.AddScoped<GrpcRoomHolds>();
-        if (builder.Environment.IsProduction())
-        {
-            builder.Services.AddScoped<IRoomHolds>(sp => sp.GetRequiredService<GrpcRoomHolds>());
-        }
-        else
-        {
-            // The crash point the reliability tests arm through /_faults; it does nothing until armed.
-            builder.Services.AddScoped<IRoomHolds>(sp =>
-                new CrashBeforeConfirm(sp.GetRequiredService<GrpcRoomHolds>(), sp.GetRequiredService<FaultInjector>()));
-        }
-
+        builder.Services.AddScoped<GrpcPayments>();
+        builder.Services.AddScoped<IPayments>(sp => sp.GetRequiredService<GrpcPayments>());
+        builder.Services.AddScoped<IRoomHolds, GrpcRoomHolds>();
         builder.Services.AddSingleton<BookingTelemetry>();
         builder.Services.AddOptions<SagaOptions>()
             .BindConfiguration(SagaOptions.Section)

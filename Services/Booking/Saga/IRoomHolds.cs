@@ -33,8 +33,9 @@ public sealed record RoomsTaken(string? HoldId, long TotalMinor, string Currency
 /// <summary>The state of a booking's hold, as the availability service reports it.</summary>
 public enum HoldState
 {
-    NeverMade,
+    // First, so a default value never reads as a settled hold.
     Unspecified,
+    NeverMade,
     Active,
     Confirmed,
     Released,
