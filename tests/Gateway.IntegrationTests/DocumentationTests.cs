@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HotelBooking.Gateway.Apis;
+using HotelBooking.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
@@ -15,7 +16,7 @@ namespace HotelBooking.Gateway.IntegrationTests;
 /// </summary>
 public sealed partial class DocumentationTests : IDisposable
 {
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = RepositoryRoot.Path;
     // Not the public API: probes for orchestrators, defined by ServiceDefaults.
     private static readonly HashSet<string> OperationalPaths = ["/health", "/alive"];
 
@@ -181,19 +182,6 @@ public sealed partial class DocumentationTests : IDisposable
             .Select(path => (Path.GetRelativePath(Root, path), File.ReadAllText(path)));
 
     private static string Read(string relativePath) => File.ReadAllText(Path.Combine(Root, relativePath));
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "HotelBooking.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No HotelBooking.sln above {AppContext.BaseDirectory}.");
-    }
 
     private static readonly List<string> NumberWords = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
 

@@ -20,9 +20,10 @@ internal static class StoredForms
         refusal => Refusals.ToBytes(refusal!),
         stored => Refusals.FromBytes(stored));
 
+    private static readonly Dictionary<string, FailureReason> ByDescription =
+        Enum.GetValues<FailureReason>().ToDictionary(r => r.Describe());
+
     // Refusals were stored as "Refused: <gRPC status code>"; the refusal itself says more.
     private static FailureReason Parse(string stored) =>
-        stored.StartsWith("Refused", StringComparison.Ordinal)
-            ? Domain.FailureReason.Refused
-            : Enum.GetValues<FailureReason>().Single(r => r.Describe() == stored);
+        stored.StartsWith("Refused", StringComparison.Ordinal) ? Domain.FailureReason.Refused : ByDescription[stored];
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using HotelBooking.Tests;
 
 namespace HotelBooking.UnitTests.Architecture;
 
@@ -32,10 +33,10 @@ public class LayeringTests
     public void DomainFolders_SourceFiles_UseNoTransportTypes()
     {
         var offences = DomainFolders
-            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(RepositoryRoot, folder), "*.cs", SearchOption.AllDirectories))
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Root, folder), "*.cs", SearchOption.AllDirectories))
             .SelectMany(file => File.ReadLines(file).Select((line, index) => (file, line, number: index + 1)))
             .Where(x => !x.line.TrimStart().StartsWith("//") && TransportType.IsMatch(x.line))
-            .Select(x => $"{Path.GetRelativePath(RepositoryRoot, x.file)}:{x.number}: {x.line.Trim()}")
+            .Select(x => $"{Path.GetRelativePath(Root, x.file)}:{x.number}: {x.line.Trim()}")
             .ToList();
 
         Assert.True(offences.Count == 0, "Transport types in domain code:\n" + string.Join("\n", offences));
@@ -44,7 +45,7 @@ public class LayeringTests
     [Fact]
     public void ServiceDefaults_PackageReferences_NoDatabaseOrGrpcServerPackage()
     {
-        var project = XDocument.Load(Path.Combine(RepositoryRoot, "ServiceDefaults/ServiceDefaults.csproj"));
+        var project = XDocument.Load(Path.Combine(Root, "ServiceDefaults/ServiceDefaults.csproj"));
         var references = project.Descendants()
             .Where(e => e.Name.LocalName is "PackageReference" or "ProjectReference")
             .Select(e => (string?)e.Attribute("Include") ?? "")
@@ -68,21 +69,10 @@ public class LayeringTests
     [InlineData("Services/Payment/Program.cs")]
     public void ProgramCs_ReadsLikeATableOfContents_AtMost30Lines(string path)
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot, path));
+        var lines = File.ReadAllLines(Path.Combine(Root, path));
 
         Assert.True(lines.Length <= 30, $"{path} has {lines.Length} lines; move the detail into a well-named extension.");
     }
 
-    private static string RepositoryRoot { get; } = FindRepositoryRoot();
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "HotelBooking.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("HotelBooking.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string Root => RepositoryRoot.Path;
 }
