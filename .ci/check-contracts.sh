@@ -1,64 +1,44 @@
 #!/usr/bin/env bash
 # The contracts' guard: buf lint (STANDARD rules) on Contracts/Protos, then buf breaking (FILE rules)
-# against an earlier commit, HEAD~1 unless one is given: .ci/check-contracts.sh [commit].
+# against Contracts/breaking-baseline.json, the contracts as their clients last saw them.
+#   .ci/check-contracts.sh            lint, breaking, and the baseline must be the contracts as they are
+#   .ci/check-contracts.sh --accept   rewrite the baseline after a change (a deliberate break included)
+# The baseline is a file, not a git commit, so the check means the same in a shallow clone, a squashed
+# merge or a fork: a break passes only in a commit that rewrites the baseline, where review sees it.
 # buf is pinned by tools/buf/package-lock.json and comes from npm; the Buf Schema Registry is never used
 # (the Google protos it would serve are copied in Contracts/ThirdParty). Rules: Contracts/buf.yaml.
-# A deliberate break passes only when the commit being checked says why, in a trailer of its message:
-#   Contracts-Breaking: <who is affected and why that is acceptable>
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../Contracts"
 
-against="${1:-HEAD~1}"
-npm ci --prefix tools/buf --no-audit --no-fund --loglevel=error >/dev/null
-buf="$PWD/tools/buf/node_modules/.bin/buf"
+npm ci --prefix ../tools/buf --no-audit --no-fund --loglevel=error >/dev/null
+buf="$PWD/../tools/buf/node_modules/.bin/buf"
+baseline=breaking-baseline.json
+current="$(mktemp --suffix=.json)"
+trap 'rm -f "$current"' EXIT
 
 echo "buf lint: Contracts/Protos, STANDARD rules"
-(cd Contracts && "$buf" lint)
+"$buf" lint
 
-if ! against_commit="$(git rev-parse -q --verify "$against^{commit}")"; then
-  if [ "$(git rev-parse --is-shallow-repository)" = true ]; then
-    # A CI checkout may hold only the last commit: fetch the one before it if the remote can be reached.
-    git fetch -q --deepen=1 2>/dev/null || true
-  fi
-  if ! against_commit="$(git rev-parse -q --verify "$against^{commit}")"; then
-    if [ "$(git rev-parse --is-shallow-repository)" = true ]; then
-      echo "WARNING buf breaking: NOT CHECKED. $against is not in this shallow clone and could not be fetched" \
-        "(git fetch --deepen=1 failed); run .ci/check-contracts.sh in a full clone." >&2
-      exit 0
-    fi
-    echo "buf breaking: skipped, there is no $against to compare with (the repository's first commit)"
-    exit 0
-  fi
-fi
+# The descriptors only (no comments or source positions), one field per line so a diff reads well.
+"$buf" build --exclude-source-info -o "$current"
+node -e 'const fs = require("fs"); const f = process.argv[1];
+         fs.writeFileSync(f, JSON.stringify(JSON.parse(fs.readFileSync(f, "utf8")), null, 1) + "\n");' "$current"
 
-if git cat-file -e "$against_commit:Contracts/buf.yaml" 2>/dev/null; then
-  # The object store, shared by every worktree; buf clones the commit from it.
-  against_input="$(git rev-parse --path-format=absolute --git-common-dir)#format=git,ref=$against_commit,subdir=Contracts"
-elif git cat-file -e "$against_commit:Contracts/Protos" 2>/dev/null; then
-  # Once, where buf.yaml is new: the earlier protos, built with this commit's configuration and imports.
-  echo "buf breaking: $against has no Contracts/buf.yaml; comparing with its Contracts/Protos, built with this commit's buf.yaml and ThirdParty"
-  earlier="$(mktemp -d)"
-  trap 'rm -rf "$earlier"' EXIT
-  git archive "$against_commit" Contracts/Protos | tar -x -C "$earlier"
-  cp -r Contracts/buf.yaml Contracts/ThirdParty "$earlier/Contracts/"
-  against_input="$earlier/Contracts"
-else
-  echo "buf breaking: skipped, $against has no contracts to compare with"
+if [ "${1:-}" = --accept ]; then
+  cp "$current" "$baseline"
+  echo "buf breaking: Contracts/$baseline now holds the contracts as they are; commit it and say why in the message"
   exit 0
 fi
 
-echo "buf breaking: Contracts/Protos against $against ($(git rev-parse --short "$against_commit")), FILE rules"
-if (cd Contracts && "$buf" breaking --against "$against_input"); then
-  exit 0
+echo "buf breaking: Contracts/Protos against Contracts/$baseline, FILE rules"
+if ! "$buf" breaking "$current" --against "$baseline"; then
+  echo "buf breaking: the changes above break the contracts' clients. Keep the old field, RPC or name (reserve" \
+    "what you remove), or add a v2 package; if the break is deliberate, run '.ci/check-contracts.sh --accept'" \
+    "and say in the commit message who is affected and why that is acceptable." >&2
+  exit 1
 fi
-
-why="$(git log -1 --format='%(trailers:key=Contracts-Breaking,valueonly)' HEAD | sed '/^$/d')"
-if [ -n "$why" ]; then
-  echo "buf breaking: the changes above are breaking, and accepted by HEAD's Contracts-Breaking trailer: $why"
-  exit 0
+if ! cmp -s "$current" "$baseline"; then
+  echo "buf breaking: the contracts changed without breaking anything, but Contracts/$baseline still holds the" \
+    "old ones; run '.ci/check-contracts.sh --accept' so the next change is compared with these." >&2
+  exit 1
 fi
-
-echo "buf breaking: the changes above break the contracts' clients. Keep the old field, RPC or name (reserve" \
-  "what you remove), or add a v2 package; if the break is deliberate, say why in the commit message:" \
-  "'Contracts-Breaking: <why>'" >&2
-exit 1
