@@ -38,20 +38,26 @@ public static class DatabaseExtensions
         {
             case Sqlite:
                 builder.Services.AddDbContextPool<TContext>((services, options) =>
-                    options.UseSqlite(ConnectionString(services, connectionName)).AddInterceptors(SqliteConnectionSettings.Instance));
+                    options.UseSqlite(ConnectionString(services, connectionName)).AddInterceptors(SqliteConnectionSettings.Instance)
+                        .DiagnoseRecordedTracesOnly());
                 break;
             case Postgres:
                 builder.Services.AddDbContextPool<TContext, TPostgresContext>((services, options) =>
-                    options.UseNpgsql(ConnectionString(services, connectionName)));
+                    options.UseNpgsql(ConnectionString(services, connectionName)).DiagnoseRecordedTracesOnly());
                 break;
             default:
                 throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use '{Sqlite}' or '{Postgres}'.");
         }
 
-        // A span per query, beneath the gRPC call that ran it (used only when ServiceDefaults turned tracing on).
+        // A span per query, beneath the gRPC call that ran it (used only when ServiceDefaults turned tracing on),
+        // in sampled traces only (RecordedTraceDiagnostics).
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddEntityFrameworkCoreInstrumentation());
         return builder;
     }
+
+    private static DbContextOptionsBuilder DiagnoseRecordedTracesOnly(this DbContextOptionsBuilder options) => options
+        .ReplaceService<System.Diagnostics.DiagnosticSource, RecordedTraceDiagnostics>()
+        .ConfigureLoggingCacheTime(TimeSpan.Zero);
 
     // Read when the first context is made, not at registration: test hosts may still be adding configuration.
     private static string ConnectionString(IServiceProvider services, string connectionName) =>
