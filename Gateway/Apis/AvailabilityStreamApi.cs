@@ -3,6 +3,7 @@ using Grpc.Core;
 using HotelBooking.Contracts;
 using HotelBooking.Gateway.Extensions;
 using HotelBooking.Gateway.Security;
+using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Proto = HotelBooking.Contracts.Availability.V1;
@@ -94,6 +95,6 @@ public static class AvailabilityStreamApi
         await response.WriteAsync($"event: availability\ndata: {data}\n\n", cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
         // One span for the whole SSE session (the request's), an event per message.
-        System.Diagnostics.Activity.Current?.AddEvent(new("availability event sent"));
+        SpanEvents.AddToCurrent("availability event sent");
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Grpc.Core;
 using HotelBooking.Contracts;
 using HotelBooking.Gateway.Security;
+using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Proto = HotelBooking.Contracts.Availability.V1;
@@ -70,7 +71,7 @@ public static class QuotesSocketApi
             try
             {
                 await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
-                System.Diagnostics.Activity.Current?.AddEvent(new("websocket message sent"));
+                SpanEvents.AddToCurrent("websocket message sent");
             }
             finally
             {

@@ -16,19 +16,15 @@ public static class TraceLinks
     /// <summary>
     /// Starts a new root activity linked to <paramref name="traceParent"/> (when there was one). Disposing the
     /// scope stops it and puts back whatever activity was current before, so it is safe inside a request too.
+    /// The activity is null when the sampler drops the trace: set tags with <c>root.Activity?.SetTag(…)</c>,
+    /// whose arguments are then not even evaluated.
     /// </summary>
-    public static LinkedRoot StartLinkedRoot(this ActivitySource source, string name, string? traceParent,
-        params (string Key, object? Value)[] tags)
+    public static LinkedRoot StartLinkedRoot(this ActivitySource source, string name, string? traceParent)
     {
         var previous = Activity.Current;
         Activity.Current = null;
         var links = ActivityContext.TryParse(traceParent, null, out var context) ? [new ActivityLink(context)] : Array.Empty<ActivityLink>();
         var activity = source.StartActivity(name, ActivityKind.Internal, parentContext: default, links: links);
-        foreach (var (key, value) in tags)
-        {
-            activity?.SetTag(key, value);
-        }
-
         return new LinkedRoot(activity, previous);
     }
 

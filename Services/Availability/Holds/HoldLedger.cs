@@ -213,9 +213,10 @@ public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOpt
     private async Task<bool> MoveAsync(Hold hold, HoldStatus from, HoldStatus to, CancellationToken cancellationToken)
     {
         using var trace = to == HoldStatus.Expired
-            ? AvailabilityTelemetry.Source.StartLinkedRoot("hold expire", hold.TraceParent,
-                ("hotelbooking.hold.id", hold.Id), ("hotelbooking.hold.rooms", hold.Rooms))
+            ? AvailabilityTelemetry.Source.StartLinkedRoot("hold expire", hold.TraceParent)
             : (TraceLinks.LinkedRoot?)null;
+        trace?.Activity?.SetTag("hotelbooking.hold.id", hold.Id);
+        trace?.Activity?.SetTag("hotelbooking.hold.rooms", hold.Rooms);
         var moved = await db.Holds
             .Where(h => h.Id == hold.Id && h.Status == from)
             .ExecuteUpdateAsync(set => set.SetProperty(h => h.Status, to), cancellationToken) == 1;

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using HotelBooking.Availability.Quotes;
+using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace HotelBooking.Availability.Streaming;
@@ -34,7 +34,7 @@ public sealed class AvailabilityStreams(
             if (!quote.Equals(last))
             {
                 await send(quote);
-                Activity.Current?.AddEvent(new ActivityEvent("availability sent"));
+                SpanEvents.AddToCurrent("availability sent");
                 last = quote;
             }
 
@@ -60,7 +60,7 @@ public sealed class AvailabilityStreams(
         async Task SendAsync(QuoteAnswer answer)
         {
             await send(answer);
-            Activity.Current?.AddEvent(new ActivityEvent(answer.Pushed ? "quote pushed" : "quote sent"));
+            SpanEvents.AddToCurrent(answer.Pushed ? "quote pushed" : "quote sent");
         }
 
         var reader = Task.Run(async () =>

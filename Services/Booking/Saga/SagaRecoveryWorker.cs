@@ -92,8 +92,9 @@ public sealed class SagaRecoveryWorker(
             return false;
         }
 
-        using var trace = BookingTelemetry.Source.StartLinkedRoot("booking recover", booking.TraceParent,
-            ("hotelbooking.booking.ref", booking.Reference), ("hotelbooking.booking.step", booking.Step.ToString()));
+        using var trace = BookingTelemetry.Source.StartLinkedRoot("booking recover", booking.TraceParent);
+        trace.Activity?.SetTag("hotelbooking.booking.ref", booking.Reference);
+        trace.Activity?.SetTag("hotelbooking.booking.step", booking.Step.ToString());
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Timeout);
         var saga = scope.ServiceProvider.GetRequiredService<BookingSaga>();

@@ -74,9 +74,13 @@ public sealed class PaymentGrpcService(
             payment = EnsureSameRequest(winner, fingerprint);
         }
 
-        telemetry.Recorded(payment.Status.ToString().ToLowerInvariant());
+        var outcome = payment.Status.ToString().ToLowerInvariant();
+        telemetry.Recorded(outcome);
         // A decline is an outcome, not a failed call: the span says which, its status stays OK.
-        System.Diagnostics.Activity.Current?.SetTag("hotelbooking.payment.outcome", payment.Status.ToString().ToLowerInvariant());
+        if (System.Diagnostics.Activity.Current is { IsAllDataRequested: true } span)
+        {
+            span.SetTag("hotelbooking.payment.outcome", outcome);
+        }
         PaymentLog.Charged(logger, payment.Id, payment.Status, payment.AmountMinor, payment.Currency);
         return new() { Payment = MapToProto(payment) };
     }
