@@ -156,7 +156,9 @@ public class SystemFixture : IAsyncLifetime
             {
                 context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint.ToString().TrimEnd('/');
                 context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-                context.EnvironmentVariables["OTEL_TRACES_SAMPLER"] = "always_on";
+                // The shipped sampler (parent-based ratio) at 1.0: every trace that starts in the system is recorded,
+                // and a caller's decision is followed, as in production (SamplingTests).
+                context.EnvironmentVariables["OTEL_TRACES_SAMPLER_ARG"] = "1.0";
                 context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "200";
                 context.EnvironmentVariables["OTEL_BLRP_SCHEDULE_DELAY"] = "200";
                 context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";

@@ -35,6 +35,26 @@ public sealed class LogAndMetricTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Logs_OfABooking_NoFrameworkRecordsPerInternalCall()
+    {
+        var (checkIn, checkOut) = UniqueStay();
+        var booked = await system.Api.PostBookingAsync(BookingBody(checkIn, checkOut));
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var traceId = booked.Headers.GetValues("X-Trace-Id").Single();
+
+        // The booking service logs the confirmation after its calls to availability and payment, and each
+        // process exports its records in order: whatever those calls logged has arrived by now.
+        var logs = await WaitForLogsAsync(traceId);
+
+        // HttpClient's "Start processing"/"Sending"/"Received"/"End processing", hosting's "Request starting/finished",
+        // "Executing endpoint": four to six records per gRPC call at Information, none of them wanted by default.
+        string[] perCallCategories = ["System.Net.Http.HttpClient.", "Microsoft.AspNetCore.", "Grpc."];
+        var noise = logs.Where(l => perCallCategories.Any(c => l.Category.StartsWith(c, StringComparison.Ordinal))).ToList();
+        Assert.True(noise.Count == 0, string.Join("\n", noise.Select(l => $"{l.Service} {l.Category}: {l.Text}")));
+        Assert.Contains(logs, l => l.Service == "booking" && l.Text.Contains("confirmed"));
+    }
+
+    [Fact]
     public async Task LogsAndSpans_AfterABookingIsReadAndCancelled_NeverCarryItsId()
     {
         var (checkIn, checkOut) = UniqueStay();

@@ -13,8 +13,8 @@ namespace HotelBooking.EndToEnd.Telemetry;
 [Collection(SystemCollection.Name)]
 public sealed class TraceEdgeTests(SystemFixture system)
 {
-    private static readonly string[] Services = ["gateway", "booking", "availability", "payment"];
-    private static readonly HashSet<string> BookingEdges = ["gateway->booking", "booking->availability", "booking->payment"];
+    internal static readonly string[] Services = ["gateway", "booking", "availability", "payment"];
+    internal static readonly HashSet<string> BookingEdges = ["gateway->booking", "booking->availability", "booking->payment"];
 
     [Fact]
     public async Task Booking_CallerTraceparent_OneTraceWithExactlyTheExpectedServiceEdges()
