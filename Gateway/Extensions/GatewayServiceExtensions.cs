@@ -67,20 +67,16 @@ internal static class GatewayServiceExtensions
             options.OperationFilter<IdempotencyKey.OpenApiHeader>();
         });
 
-        // Translation targets. Reads are retried, and CancelBooking is idempotent. CreateBooking is not: a
-        // replay of a saga that stopped half-way would only meet its own pending booking (409); the caller
+        // Translation targets: one long-lived channel per service (ServiceDefaults/GrpcClientExtensions.cs).
+        // No channel retry policy: reads and CancelBooking (idempotent) are retried at the call site
+        // (Grpc/RetryOnUnavailable.cs), which costs nothing while calls succeed. CreateBooking is not retried:
+        // a replay of a saga that stopped half-way would only meet its own pending booking (409); the caller
         // gets a 503 naming the booking and the Idempotency-Key to retry with instead.
-        services.AddSingleton<DeadlineInterceptor>();
-        services
-            .AddInternalGrpcClient<AvailabilityProto.AvailabilityService.AvailabilityServiceClient>(
-                "http://availability", AvailabilityProto.AvailabilityService.Descriptor.FullName,
-                "ListHotels", "GetHotel", "GetAvailability")
-            .AddInterceptor<DeadlineInterceptor>();
-        services
-            .AddInternalGrpcClient<BookingProto.BookingService.BookingServiceClient>(
-                "http://booking", BookingProto.BookingService.Descriptor.FullName,
-                "GetBooking", "CancelBooking")
-            .AddInterceptor<DeadlineInterceptor>();
+        services.AddSingleton<CallDeadline>();
+        services.AddInternalGrpcClient<AvailabilityProto.AvailabilityService.AvailabilityServiceClient>(
+            "availability", AvailabilityProto.AvailabilityService.Descriptor.FullName);
+        services.AddInternalGrpcClient<BookingProto.BookingService.BookingServiceClient>(
+            "booking", BookingProto.BookingService.Descriptor.FullName);
 
         // The gRPC edge: routes come from configuration and name each public method.
         services.AddReverseProxy()
