@@ -2,7 +2,6 @@ using System.Diagnostics;
 using HotelBooking.Gateway.Apis;
 using HotelBooking.Gateway.Errors;
 using HotelBooking.Gateway.Grpc;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -37,7 +36,12 @@ internal static class GatewayServiceExtensions
             kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
         // Malformed bodies throw, in every environment, so the exception handler can name the bad field.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 16);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.MaxDepth = 16;
+            // Generated metadata first (Apis/GatewayJsonContext.cs); reflection only for a type it lacks.
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
+        });
 
         // Other browser apps may call the API from the origins configured here (none unless configured).
         var allowedOrigins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
