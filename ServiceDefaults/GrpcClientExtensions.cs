@@ -1,6 +1,10 @@
 using Grpc.Core;
+using Grpc.Net.Client;
 using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -8,33 +12,68 @@ namespace Microsoft.Extensions.Hosting;
 public static class GrpcClientExtensions
 {
     /// <summary>
-    /// Registers a typed gRPC client for <paramref name="address"/> (an Aspire service-discovery name
-    /// such as <c>http://availability</c>). Only the methods in <paramref name="retryableMethods"/> are
-    /// retried, on <c>UNAVAILABLE</c>, with exponential backoff: list a method only when replaying it is
-    /// harmless, because it reads or because it carries an idempotency key.
+    /// Registers <typeparamref name="TClient"/> as a singleton over one long-lived <see cref="GrpcChannel"/>
+    /// per internal service (<paramref name="serviceName"/>, e.g. <c>availability</c>), created on first use
+    /// and kept for the life of the process. Not IHttpClientFactory's per-client handler chain: a call then
+    /// costs the channel's own work and nothing else (no handler rotation, no logging scopes, no
+    /// HTTP-level resilience handler that knows nothing of gRPC status codes and would cut server streams).
+    /// Only the methods in <paramref name="retryableMethods"/> get grpc-dotnet's retry policy, on
+    /// <c>UNAVAILABLE</c>, with exponential backoff: list a method only when replaying it is harmless,
+    /// because it reads or because it carries an idempotency key. A caller that retries at the call site
+    /// instead (the gateway does, so a call that succeeds pays nothing for it) lists none.
     /// </summary>
-    public static IHttpClientBuilder AddInternalGrpcClient<TClient>(
+    public static IServiceCollection AddInternalGrpcClient<TClient>(
         this IServiceCollection services,
-        string address,
+        string serviceName,
         string grpcServiceName,
-        params string[] retryableMethods) where TClient : class
+        params string[] retryableMethods) where TClient : ClientBase<TClient>
     {
-        var builder = services
-            .AddGrpcClient<TClient>(options => options.Address = new Uri(address))
-            .ConfigureChannel(channel =>
-            {
-                channel.ServiceConfig = new ServiceConfig { MethodConfigs = { RetryPolicyFor(grpcServiceName, retryableMethods) } };
-                // Retries buffer the request; keep that bounded.
-                channel.MaxRetryBufferPerCallSize = 1024 * 1024;
-            });
-
-        // The HTTP-level resilience handler added to every HttpClient knows nothing of gRPC status codes
-        // and its timeouts would cut server streams; gRPC has deadlines and its own retry policy.
-#pragma warning disable EXTEXP0001 // Experimental, but the documented way to opt one client out of the defaults.
-        builder.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        return builder;
+        services.AddOptions<InternalGrpcChannelOptions>(serviceName);
+        services.AddKeyedSingleton(serviceName, (provider, _) => CreateChannel(provider, serviceName, grpcServiceName, retryableMethods));
+        services.AddSingleton(provider => (TClient)Activator.CreateInstance(typeof(TClient), provider.GetRequiredKeyedService<GrpcChannel>(serviceName))!);
+        return services;
     }
+
+    private static GrpcChannel CreateChannel(IServiceProvider provider, string serviceName, string grpcServiceName, string[] retryableMethods)
+    {
+        var options = provider.GetRequiredService<IOptionsMonitor<InternalGrpcChannelOptions>>().Get(serviceName);
+        var address = options.Address ?? AddressFromConfiguration(provider.GetRequiredService<IConfiguration>(), serviceName);
+
+        // A later issue can spread calls over every instance of a service: address "dns:///availability:8080",
+        // ServiceConfig.LoadBalancingConfigs = { new RoundRobinConfig() }, and a ResolverFactory (grpc-dotnet's
+        // DnsResolverFactory, or one fed by Microsoft.Extensions.ServiceDiscovery) registered in a
+        // ServiceCollection given as GrpcChannelOptions.ServiceProvider. All of that goes here, in the channel;
+        // callers hold the typed client and do not change.
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = options.HttpHandler ?? CreateHandler(),
+            DisposeHttpClient = true,
+            LoggerFactory = provider.GetService<ILoggerFactory>(),
+            ServiceConfig = retryableMethods.Length == 0
+                ? null
+                : new ServiceConfig { MethodConfigs = { RetryPolicyFor(grpcServiceName, retryableMethods) } },
+            // Retried calls buffer their request messages to replay them; keep that bounded.
+            MaxRetryBufferPerCallSize = 1024 * 1024,
+        });
+    }
+
+    /// <summary>
+    /// Where the service is, read once: <c>services:{name}:http:0</c>, the key Aspire's WithReference and
+    /// docker-compose (<c>services__availability__http__0</c>) set, as Microsoft.Extensions.ServiceDiscovery's
+    /// configuration provider reads it; else the DNS name itself, as its pass-through provider would.
+    /// </summary>
+    private static Uri AddressFromConfiguration(IConfiguration configuration, string serviceName) =>
+        new(configuration[$"services:{serviceName}:http:0"] ?? $"http://{serviceName}");
+
+    private static SocketsHttpHandler CreateHandler() => new()
+    {
+        // The connections stay open between bursts; keep-alive pings find the dead ones instead.
+        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+        KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+        // More than 100 concurrent calls (HTTP/2's usual stream limit) open another connection instead of queueing.
+        EnableMultipleHttp2Connections = true,
+    };
 
     private static MethodConfig RetryPolicyFor(string grpcServiceName, string[] methods)
     {
@@ -57,4 +96,17 @@ public static class GrpcClientExtensions
 
         return config;
     }
+}
+
+/// <summary>
+/// Overrides for one internal service's channel, named by the service (<c>"availability"</c>). Unset in the
+/// running system; tests point a channel at an in-process server with <see cref="HttpHandler"/>.
+/// </summary>
+public sealed class InternalGrpcChannelOptions
+{
+    /// <summary>The service's address; by default read from configuration (see GrpcClientExtensions).</summary>
+    public Uri? Address { get; set; }
+
+    /// <summary>The handler the channel sends through; by default a SocketsHttpHandler of its own.</summary>
+    public HttpMessageHandler? HttpHandler { get; set; }
 }

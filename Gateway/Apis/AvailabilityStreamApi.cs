@@ -84,7 +84,7 @@ public static class AvailabilityStreamApi
         catch (RpcException ex)
         {
             // Too late for a status code: tell the page in the stream, then end it.
-            await http.Response.WriteAsync($"event: error\ndata: {JsonSerializer.Serialize(new { status = ex.StatusCode.ToString() })}\n\n", CancellationToken.None);
+            await http.Response.WriteAsync($"event: error\ndata: {JsonSerializer.Serialize(new StreamErrorDto(ex.StatusCode.ToString()), json.Value.SerializerOptions)}\n\n", CancellationToken.None);
             return TypedResults.Empty;
         }
     }
@@ -98,3 +98,6 @@ public static class AvailabilityStreamApi
         SpanEvents.AddToCurrent("availability event sent");
     }
 }
+
+/// <summary>The data of an SSE <c>error</c> event: the gRPC status that ended the stream.</summary>
+public sealed record StreamErrorDto(string Status);

@@ -1,4 +1,5 @@
 using HotelBooking.Contracts;
+using HotelBooking.Gateway.Grpc;
 using HotelBooking.Gateway.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Proto = HotelBooking.Contracts.Booking.V1;
@@ -41,11 +42,13 @@ public static class BookingsApi
     /// <param name="request">What to book, for whom, and the card token (tok_visa or tok_chargeDeclined).</param>
     /// <param name="idempotencyKey">The Idempotency-Key header, or a key the gateway made up.</param>
     /// <param name="bookings">The booking service.</param>
+    /// <param name="deadline">The call's deadline.</param>
     /// <param name="cancellationToken">Aborted with the HTTP request.</param>
     public static async Task<Results<Created<BookingDto>, ValidationProblem>> CreateBooking(
         CreateBookingRequest request,
         IdempotencyKey idempotencyKey,
         Proto.BookingService.BookingServiceClient bookings,
+        CallDeadline deadline,
         CancellationToken cancellationToken)
     {
         var parsing = new RequestParsing();
@@ -55,22 +58,28 @@ public static class BookingsApi
             return TypedResults.ValidationProblem(parsing.Errors, title: "The booking request is invalid.");
         }
 
-        var response = await bookings.CreateBookingAsync(grpcRequest, cancellationToken: cancellationToken);
+        // Not retried here: see GatewayServiceExtensions for why a replay is the caller's to make, with its key.
+        var response = await bookings.CreateBookingAsync(grpcRequest, deadline: deadline.FromNow(), cancellationToken: cancellationToken);
         var booking = BookingDto.From(response.Booking);
         return TypedResults.Created($"/api/bookings/{booking.Id}", booking);
     }
 
     public static async Task<Ok<BookingDto>> GetBooking(
-        string bookingId, Proto.BookingService.BookingServiceClient bookings, CancellationToken cancellationToken)
+        string bookingId, Proto.BookingService.BookingServiceClient bookings, CallDeadline deadline, CancellationToken cancellationToken)
     {
-        var response = await bookings.GetBookingAsync(new() { BookingId = bookingId }, cancellationToken: cancellationToken);
+        var request = new Proto.GetBookingRequest { BookingId = bookingId };
+        var response = await RetryOnUnavailable.CallAsync(bookings, request, deadline.FromNow(), cancellationToken,
+            static (client, request, options) => client.GetBookingAsync(request, options));
         return TypedResults.Ok(BookingDto.From(response.Booking));
     }
 
     public static async Task<Ok<BookingDto>> CancelBooking(
-        string bookingId, Proto.BookingService.BookingServiceClient bookings, CancellationToken cancellationToken)
+        string bookingId, Proto.BookingService.BookingServiceClient bookings, CallDeadline deadline, CancellationToken cancellationToken)
     {
-        var response = await bookings.CancelBookingAsync(new() { BookingId = bookingId }, cancellationToken: cancellationToken);
+        // Cancelling twice is harmless, so a cancel is retried like a read.
+        var request = new Proto.CancelBookingRequest { BookingId = bookingId };
+        var response = await RetryOnUnavailable.CallAsync(bookings, request, deadline.FromNow(), cancellationToken,
+            static (client, request, options) => client.CancelBookingAsync(request, options));
         return TypedResults.Ok(BookingDto.From(response.Booking));
     }
 

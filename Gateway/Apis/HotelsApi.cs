@@ -1,5 +1,6 @@
 using Grpc.Core;
 using HotelBooking.Contracts;
+using HotelBooking.Gateway.Grpc;
 using HotelBooking.Gateway.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Proto = HotelBooking.Contracts.Availability.V1;
@@ -32,16 +33,20 @@ public static class HotelsApi
     }
 
     public static async Task<Ok<HotelDto[]>> ListHotels(
-        string? city, Proto.AvailabilityService.AvailabilityServiceClient availability, CancellationToken cancellationToken)
+        string? city, Proto.AvailabilityService.AvailabilityServiceClient availability, CallDeadline deadline, CancellationToken cancellationToken)
     {
-        var response = await availability.ListHotelsAsync(new() { City = city ?? "" }, cancellationToken: cancellationToken);
+        var request = new Proto.ListHotelsRequest { City = city ?? "" };
+        var response = await RetryOnUnavailable.CallAsync(availability, request, deadline.FromNow(), cancellationToken,
+            static (client, request, options) => client.ListHotelsAsync(request, options));
         return TypedResults.Ok(response.Hotels.Select(HotelDto.From).ToArray());
     }
 
     public static async Task<Ok<HotelDto>> GetHotel(
-        string hotelId, Proto.AvailabilityService.AvailabilityServiceClient availability, CancellationToken cancellationToken)
+        string hotelId, Proto.AvailabilityService.AvailabilityServiceClient availability, CallDeadline deadline, CancellationToken cancellationToken)
     {
-        var response = await availability.GetHotelAsync(new() { HotelId = hotelId }, cancellationToken: cancellationToken);
+        var request = new Proto.GetHotelRequest { HotelId = hotelId };
+        var response = await RetryOnUnavailable.CallAsync(availability, request, deadline.FromNow(), cancellationToken,
+            static (client, request, options) => client.GetHotelAsync(request, options));
         return TypedResults.Ok(HotelDto.From(response.Hotel));
     }
 
@@ -50,10 +55,11 @@ public static class HotelsApi
     /// <param name="checkOut">Departure day, YYYY-MM-DD; 1 to 30 nights after check-in.</param>
     /// <param name="guests">How many guests share one room.</param>
     /// <param name="availability">The availability service.</param>
+    /// <param name="deadline">The call's deadline.</param>
     /// <param name="cancellationToken">Aborted with the HTTP request.</param>
     public static async Task<Results<Ok<AvailabilityDto>, ValidationProblem>> GetAvailability(
         string hotelId, string? checkIn, string? checkOut, string? guests,
-        Proto.AvailabilityService.AvailabilityServiceClient availability, CancellationToken cancellationToken)
+        Proto.AvailabilityService.AvailabilityServiceClient availability, CallDeadline deadline, CancellationToken cancellationToken)
     {
         var parsing = new RequestParsing();
         var stay = parsing.StayQuery(checkIn, checkOut, guests);
@@ -63,7 +69,8 @@ public static class HotelsApi
             return TypedResults.ValidationProblem(parsing.Errors, title: "The query is invalid.");
         }
 
-        var response = await availability.GetAvailabilityAsync(request, cancellationToken: cancellationToken);
+        var response = await RetryOnUnavailable.CallAsync(availability, request, deadline.FromNow(), cancellationToken,
+            static (client, request, options) => client.GetAvailabilityAsync(request, options));
         // An availability service older than this contract answers without the stay (a mixed-version roll-out):
         // a 503 to retry, not a 500.
         return response.Availability is { } answer

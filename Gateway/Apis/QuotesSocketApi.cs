@@ -90,17 +90,17 @@ public static class QuotesSocketApi
                     object message = response.ResultCase switch
                     {
                         Proto.StreamQuotesResponse.ResultOneofCase.Quote =>
-                            new { type = "quote", pushed = response.Pushed, availability = AvailabilityDto.From(response.Quote) },
-                        Proto.StreamQuotesResponse.ResultOneofCase.Error => new { type = "error", message = response.Error.Message },
+                            new QuoteMessage("quote", response.Pushed, AvailabilityDto.From(response.Quote)),
+                        Proto.StreamQuotesResponse.ResultOneofCase.Error => new QuoteErrorMessage("error", response.Error.Message),
                         // An availability service older than this contract sends its error where this gateway does not read.
-                        _ => new { type = "error", message = "These criteria could not be quoted." },
+                        _ => new QuoteErrorMessage("error", "These criteria could not be quoted."),
                     };
                     await SendAsync(message);
                 }
             }
             catch (RpcException) when (!closing.IsCancellationRequested)
             {
-                await SendAsync(new { type = "error", message = "Quotes are unavailable right now; reconnect shortly." });
+                await SendAsync(new QuoteErrorMessage("error", "Quotes are unavailable right now; reconnect shortly."));
                 await broken.CancelAsync();
             }
         }, cancellationToken);
@@ -126,7 +126,7 @@ public static class QuotesSocketApi
 
                 if (message.Error is not null)
                 {
-                    await SendAsync(new { type = "error", message = message.Error });
+                    await SendAsync(new QuoteErrorMessage("error", message.Error));
                     continue;
                 }
 
@@ -137,7 +137,7 @@ public static class QuotesSocketApi
                 }
                 else
                 {
-                    await SendAsync(new { type = "error", message = error });
+                    await SendAsync(new QuoteErrorMessage("error", error));
                 }
             }
 
@@ -251,3 +251,9 @@ public static class QuotesSocketApi
 
 /// <summary>Search criteria sent on the quotes WebSocket: the availability query's own names.</summary>
 public sealed record QuoteCriteria(string? HotelId, string? CheckIn, string? CheckOut, int? Guests);
+
+/// <summary>A quote sent on the socket: <c>{"type": "quote", "pushed": false, "availability": {…}}</c>.</summary>
+public sealed record QuoteMessage(string Type, bool Pushed, AvailabilityDto Availability);
+
+/// <summary>An error sent on the socket: <c>{"type": "error", "message": "…"}</c>.</summary>
+public sealed record QuoteErrorMessage(string Type, string Message);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using HotelBooking.Gateway.Apis;
 using HotelBooking.Gateway.Errors;
 using HotelBooking.Gateway.Grpc;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -37,7 +36,12 @@ internal static class GatewayServiceExtensions
             kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
         // Malformed bodies throw, in every environment, so the exception handler can name the bad field.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 16);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.MaxDepth = 16;
+            // Generated metadata first (Apis/GatewayJsonContext.cs); reflection only for a type it lacks.
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
+        });
 
         // Other browser apps may call the API from the origins configured here (none unless configured).
         var allowedOrigins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
@@ -67,20 +71,16 @@ internal static class GatewayServiceExtensions
             options.OperationFilter<IdempotencyKey.OpenApiHeader>();
         });
 
-        // Translation targets. Reads are retried, and CancelBooking is idempotent. CreateBooking is not: a
-        // replay of a saga that stopped half-way would only meet its own pending booking (409); the caller
+        // Translation targets: one long-lived channel per service (ServiceDefaults/GrpcClientExtensions.cs).
+        // No channel retry policy: reads and CancelBooking (idempotent) are retried at the call site
+        // (Grpc/RetryOnUnavailable.cs), which costs nothing while calls succeed. CreateBooking is not retried:
+        // a replay of a saga that stopped half-way would only meet its own pending booking (409); the caller
         // gets a 503 naming the booking and the Idempotency-Key to retry with instead.
-        services.AddSingleton<DeadlineInterceptor>();
-        services
-            .AddInternalGrpcClient<AvailabilityProto.AvailabilityService.AvailabilityServiceClient>(
-                "http://availability", AvailabilityProto.AvailabilityService.Descriptor.FullName,
-                "ListHotels", "GetHotel", "GetAvailability")
-            .AddInterceptor<DeadlineInterceptor>();
-        services
-            .AddInternalGrpcClient<BookingProto.BookingService.BookingServiceClient>(
-                "http://booking", BookingProto.BookingService.Descriptor.FullName,
-                "GetBooking", "CancelBooking")
-            .AddInterceptor<DeadlineInterceptor>();
+        services.AddSingleton<CallDeadline>();
+        services.AddInternalGrpcClient<AvailabilityProto.AvailabilityService.AvailabilityServiceClient>(
+            "availability", AvailabilityProto.AvailabilityService.Descriptor.FullName);
+        services.AddInternalGrpcClient<BookingProto.BookingService.BookingServiceClient>(
+            "booking", BookingProto.BookingService.Descriptor.FullName);
 
         // The gRPC edge: routes come from configuration and name each public method.
         services.AddReverseProxy()

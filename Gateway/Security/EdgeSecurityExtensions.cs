@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -21,6 +23,10 @@ internal static class EdgeSecurityExtensions
     {
         var services = builder.Services;
 
+        // ASP.NET Core makes a lone scheme the default, and the authentication middleware then runs its handler
+        // for every request. Without a default it runs none: the admin policy names the bearer scheme, so a
+        // token is read only on a route that requires one (the documented switch; read when options are built).
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         // Issuer, audiences and signing keys come from configuration (Authentication:Schemes:Bearer):
         // in Development from `dotnet user-jwts`, elsewhere from the environment; never from the repository.
         services.AddAuthentication().AddJwtBearer(options =>
@@ -32,7 +38,9 @@ internal static class EdgeSecurityExtensions
             // Hosts' clocks agree to within seconds; the default 5 minutes would keep an expired token working that long.
             options.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
         });
-        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"));
+        services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy
+            .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+            .RequireRole("admin"));
 
         var limits = builder.Configuration.GetSection(RateLimitingOptions.Section).Get<RateLimitingOptions>() ?? new();
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -48,8 +56,8 @@ internal static class EdgeSecurityExtensions
         });
         services.AddRateLimiter(options =>
         {
-            options.AddPolicy(RateLimitingOptions.BookingsPolicy, context => PerClient(context, limits, limits.BookingsPerWindow));
-            options.AddPolicy(RateLimitingOptions.SearchesPolicy, context => PerClient(context, limits, limits.SearchesPerWindow));
+            options.AddPolicy(RateLimitingOptions.BookingsPolicy, PerClient(limits, limits.BookingsPerWindow));
+            options.AddPolicy(RateLimitingOptions.SearchesPolicy, PerClient(limits, limits.SearchesPerWindow));
             options.OnRejected = WriteTooManyRequestsAsync;
         });
 
@@ -89,20 +97,34 @@ internal static class EdgeSecurityExtensions
     public static WebApplication UseAccessControl(this WebApplication app)
     {
         app.UseRateLimiter();
+        // Kept, though with no default scheme it authenticates nobody: without the call WebApplication would add
+        // it itself, at the front. The authorization middleware authenticates with the scheme a policy names.
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
     }
 
-    private static RateLimitPartition<string> PerClient(HttpContext context, RateLimitingOptions limits, int permits) =>
-        !limits.Enabled
-            ? RateLimitPartition.GetNoLimiter("off")
-            : RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = permits,
-                Window = limits.Window,
-                QueueLimit = 0,
-            });
+    /// <summary>
+    /// One fixed window per client address. The partition is keyed by the connection's <see cref="IPAddress"/>
+    /// itself (set by Kestrel per connection, or by the forwarded-headers middleware from a trusted proxy), and the
+    /// window's settings are made once: a request allocates nothing here to find its partition.
+    /// </summary>
+    private static Func<HttpContext, RateLimitPartition<IPAddress>> PerClient(RateLimitingOptions limits, int permits)
+    {
+        if (!limits.Enabled)
+        {
+            var off = RateLimitPartition.GetNoLimiter(IPAddress.None);
+            return _ => off;
+        }
+
+        // What RateLimitPartition.GetFixedWindowLimiter builds, made once instead of per request; the partitioned
+        // limiter replenishes every window from its own timer, hence no timer per window.
+        var window = new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = limits.Window, QueueLimit = 0, AutoReplenishment = false };
+        Func<IPAddress, RateLimiter> newWindow = _ => new FixedWindowRateLimiter(window);
+        // No client address (a test server, a Unix socket) shares one partition, as "unknown" did; 255.255.255.255
+        // is never the source of a real request.
+        return context => RateLimitPartition.Get(context.Connection.RemoteIpAddress ?? IPAddress.None, newWindow);
+    }
 
     private static async ValueTask WriteTooManyRequestsAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {

@@ -2,8 +2,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using HotelBooking.Gateway.Apis;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -84,6 +87,34 @@ public sealed class EdgeSecurityTests : IDisposable
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("\"traceId\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task BearerToken_ReadOnlyByTheAdminApi()
+    {
+        var tokensRead = 0;
+        using var gateway = _gateway.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.Events = new()
+            {
+                OnMessageReceived = _ =>
+                {
+                    Interlocked.Increment(ref tokensRead);
+                    return Task.CompletedTask;
+                },
+            })));
+        var token = Token("guest", SigningKey);
+
+        // A booking (refused by the gateway's own validation) with a token: the bearer handler never runs.
+        var booking = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        booking.Headers.Authorization = new("Bearer", token);
+        Assert.Equal(HttpStatusCode.BadRequest, (await gateway.CreateClient().SendAsync(booking)).StatusCode);
+        Assert.Equal(0, tokensRead);
+
+        // The admin API reads the same token, and refuses a guest.
+        var import = new HttpRequestMessage(HttpMethod.Post, "/api/admin/inventory") { Content = new StringContent("{}\n", Encoding.UTF8, "application/x-ndjson") };
+        import.Headers.Authorization = new("Bearer", token);
+        Assert.Equal(HttpStatusCode.Forbidden, (await gateway.CreateClient().SendAsync(import)).StatusCode);
+        Assert.True(tokensRead > 0);
     }
 
     [Fact]

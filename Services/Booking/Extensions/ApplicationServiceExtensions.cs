@@ -25,17 +25,15 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddHostedService<SagaRecoveryWorker>();
 
         // Every hold call carries the booking id as its key, and every charge "booking:{id}", so all of them
-        // are safe to retry. Deadlines and cancellation flow on from the incoming call.
-        builder.Services
-            .AddInternalGrpcClient<AvailabilityProto.AvailabilityService.AvailabilityServiceClient>(
-                "http://availability", AvailabilityProto.AvailabilityService.Descriptor.FullName,
-                "GetHotel", "GetAvailability", "CreateHold", "ConfirmHold", "ReleaseHold")
-            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
-        builder.Services
-            .AddInternalGrpcClient<PaymentProto.PaymentService.PaymentServiceClient>(
-                "http://payment", PaymentProto.PaymentService.Descriptor.FullName,
-                "Charge", "Refund", "GetPayment")
-            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+        // are safe to retry (grpc-dotnet's retry policy, on UNAVAILABLE). Deadlines and cancellation are the
+        // incoming call's: the saga passes both to every call (BookingGrpcService → BookingSaga → Grpc*), so the
+        // clients need no call-context propagation, and the recovery worker's calls carry the saga's own.
+        builder.Services.AddInternalGrpcClient<AvailabilityProto.AvailabilityService.AvailabilityServiceClient>(
+            "availability", AvailabilityProto.AvailabilityService.Descriptor.FullName,
+            "GetHotel", "GetAvailability", "CreateHold", "ConfirmHold", "ReleaseHold");
+        builder.Services.AddInternalGrpcClient<PaymentProto.PaymentService.PaymentServiceClient>(
+            "payment", PaymentProto.PaymentService.Descriptor.FullName,
+            "Charge", "Refund", "GetPayment");
 
         return builder;
     }

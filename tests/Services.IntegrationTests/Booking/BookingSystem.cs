@@ -4,6 +4,7 @@ using HotelBooking.Payments.Grpc;
 using HotelBooking.Services.IntegrationTests.Infrastructure;
 using HotelBooking.Tests;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using AvailabilityProto = HotelBooking.Contracts.Availability.V1;
 using BookingProto = HotelBooking.Contracts.Booking.V1;
 using PaymentProto = HotelBooking.Contracts.Payment.V1;
@@ -43,10 +44,8 @@ public abstract class BookingSystem : IDisposable
             },
             services =>
             {
-                services.AddGrpcClient<AvailabilityProto.AvailabilityService.AvailabilityServiceClient>()
-                    .ConfigurePrimaryHttpMessageHandler(() => Availability.CreateGrpcHandler());
-                services.AddGrpcClient<PaymentProto.PaymentService.PaymentServiceClient>()
-                    .ConfigurePrimaryHttpMessageHandler(() => Payment.CreateGrpcHandler());
+                services.Configure<InternalGrpcChannelOptions>("availability", o => o.HttpHandler = Availability.CreateGrpcHandler());
+                services.Configure<InternalGrpcChannelOptions>("payment", o => o.HttpHandler = Payment.CreateGrpcHandler());
             },
             provider: provider);
 
