@@ -21,6 +21,12 @@ public sealed class PostgresBookingSystem() : BookingSystem(Provider.Postgres);
 public abstract class BookingSystem : IDisposable
 {
     protected BookingSystem(Provider provider)
+        : this(provider, new ServiceSetup())
+    {
+    }
+
+    /// <param name="setup">More services (or other options) for each of the three hosts.</param>
+    protected BookingSystem(Provider provider, ServiceSetup setup)
     {
         Provider = provider;
         if (provider == Provider.Postgres && !PostgresServer.IsAvailable)
@@ -28,8 +34,8 @@ public abstract class BookingSystem : IDisposable
             return; // each test skips, saying why
         }
 
-        Availability = new ServiceHost<AvailabilityGrpcService>("availability-db", provider: provider);
-        Payment = new ServiceHost<PaymentGrpcService>("payment-db", provider: provider);
+        Availability = new ServiceHost<AvailabilityGrpcService>("availability-db", configureServices: setup.Availability, provider: provider);
+        Payment = new ServiceHost<PaymentGrpcService>("payment-db", configureServices: setup.Payment, provider: provider);
         Booking = new ServiceHost<BookingGrpcService>("booking-db",
             new Dictionary<string, string?>
             {
@@ -47,6 +53,7 @@ public abstract class BookingSystem : IDisposable
                     .ConfigurePrimaryHttpMessageHandler(() => Availability.CreateGrpcHandler());
                 services.AddGrpcClient<PaymentProto.PaymentService.PaymentServiceClient>()
                     .ConfigurePrimaryHttpMessageHandler(() => Payment.CreateGrpcHandler());
+                setup.Booking?.Invoke(services);
             },
             provider: provider);
 
@@ -64,6 +71,10 @@ public abstract class BookingSystem : IDisposable
     public BookingProto.BookingService.BookingServiceClient Bookings { get; } = null!;
     public AvailabilityProto.AvailabilityService.AvailabilityServiceClient Rooms { get; } = null!;
     public PaymentProto.PaymentService.PaymentServiceClient Payments { get; } = null!;
+
+    /// <summary>Services a test adds to each host.</summary>
+    protected sealed record ServiceSetup(
+        Action<IServiceCollection>? Availability = null, Action<IServiceCollection>? Payment = null, Action<IServiceCollection>? Booking = null);
 
     public void Dispose()
     {
