@@ -23,12 +23,6 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
     {
         Validate(request);
         var fingerprint = Fingerprint(request);
-
-        if (await db.Bookings.FirstOrDefaultAsync(b => b.RequestId == request.RequestId, context.CancellationToken) is { } existing)
-        {
-            return new() { Booking = MapToProto(Replay(existing, fingerprint)) };
-        }
-
         var booking = new Booking
         {
             Id = Booking.NewId(),
@@ -45,29 +39,23 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
             CreatedAt = time.GetStorableUtcNow(),
         };
 
+        await OneConnectionForTheRequestAsync(context.CancellationToken);
         BookingOutcome outcome;
         try
         {
             outcome = await saga.BookAsync(booking, request.PaymentToken, saga.DeadlineFor(context.Deadline), context.CancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateConcurrencyException)
         {
-            // A concurrent call with the same key inserted first: its request, its outcome (or "still running").
-            var first = await FindByRequestIdAsync(request.RequestId);
-            if (first is null)
-            {
-                throw;
-            }
-
-            return new() { Booking = MapToProto(Replay(first, fingerprint)) };
+            // Its lease ran out mid-saga and recovery took the booking over: answer with what recovery made of it.
+            db.ChangeTracker.Clear();
+            var current = await db.Bookings.AsNoTracking().FirstAsync(b => b.Id == booking.Id, context.CancellationToken);
+            return new() { Booking = MapToProto(Replay(current, fingerprint)) };
         }
 
-        if (outcome is BookingOutcome.Pending pending && !await IsKnownBookingAsync(booking.Id))
-        {
-            ThrowUnanswered(pending);
-        }
-
-        return new() { Booking = MapToProto(BookingOrError(outcome)) };
+        // A retry, or a concurrent call with the same key that inserted first: its request, its outcome (or "still running").
+        var answered = outcome is BookingOutcome.KeyTaken taken ? Replay(taken.Booking, fingerprint) : BookingOrError(outcome);
+        return new() { Booking = MapToProto(answered) };
     }
 
     public override async Task<Proto.GetBookingResponse> GetBooking(Proto.GetBookingRequest request, ServerCallContext context) =>
@@ -75,6 +63,7 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
 
     public override async Task<Proto.CancelBookingResponse> CancelBooking(Proto.CancelBookingRequest request, ServerCallContext context)
     {
+        await OneConnectionForTheRequestAsync(context.CancellationToken);
         var booking = await FindAsync(request.BookingId, context.CancellationToken);
         BookingOutcome outcome;
         try
@@ -157,17 +146,12 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
         return booking;
     }
 
-    private async Task<bool> IsKnownBookingAsync(string bookingId)
-    {
-        db.ChangeTracker.Clear();
-        return await db.Bookings.AnyAsync(b => b.Id == bookingId);
-    }
-
-    private async Task<Booking?> FindByRequestIdAsync(string requestId)
-    {
-        db.ChangeTracker.Clear();
-        return await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.RequestId == requestId);
-    }
+    /// <summary>
+    /// Keeps one connection open for the whole call (EF would otherwise take one from the pool and give it back
+    /// around every statement); the scope's end closes it. A saga holds it through its remote calls, so the pool
+    /// must allow one per concurrent saga (docs/operations.md).
+    /// </summary>
+    private Task OneConnectionForTheRequestAsync(CancellationToken cancellationToken) => db.Database.OpenConnectionAsync(cancellationToken);
 
     /// <summary>
     /// What a retry with a known key gets: the same booking, the same decline or refusal, or "still running".

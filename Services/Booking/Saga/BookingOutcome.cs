@@ -26,6 +26,9 @@ public abstract record BookingOutcome(Booking Booking)
     /// <summary>A service the saga needs did not answer in time: the booking is stored unsettled, and recovery will settle it.</summary>
     public sealed record Pending(Booking Booking, ServiceUnavailableException Cause) : BookingOutcome(Booking);
 
+    /// <summary>The request's idempotency key was taken: <see cref="Booking"/> is the first request's booking, as stored; nothing started.</summary>
+    public sealed record KeyTaken(Booking Booking) : BookingOutcome(Booking);
+
     /// <summary>Not cancellable: it is not confirmed, or its stay has begun.</summary>
     public sealed record NotCancellable(Booking Booking) : BookingOutcome(Booking);
 }

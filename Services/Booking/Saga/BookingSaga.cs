@@ -1,14 +1,19 @@
 using HotelBooking.Bookings.Data;
 using HotelBooking.Bookings.Domain;
 using HotelBooking.Services.Shared.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace HotelBooking.Bookings.Saga;
 
 /// <summary>
-/// Hold → charge → confirm, with the booking's state and next step saved before every remote call.
-/// Every remote call carries a key derived from the booking, so running a step twice (a retry, a
-/// restart) is harmless: the hold's request id is the booking id, the charge's key is "booking:{id}".
+/// Hold → charge → confirm, with the booking's state and next step saved before every remote call that
+/// recovery could not otherwise account for: before the hold (the booking exists), before the charge (rooms
+/// held, so recovery looks for a charge) and at the end. Every remote call carries a key derived from the
+/// booking, so running a step twice (a retry, a restart) is harmless: the hold's request id is the booking
+/// id, the charge's key is "booking:{id}"; confirming, refunding and releasing twice change nothing. So a
+/// step recovery may repeat (confirm after a captured charge, release after a refund) is saved with the
+/// next one instead of before it.
 /// </summary>
 public sealed class BookingSaga(
     BookingDbContext db,
@@ -41,11 +46,18 @@ public sealed class BookingSaga(
     /// kept for replays. A declined card ends it Failed with the rooms given back. When a service does not
     /// answer, the booking is left Pending for recovery.
     /// </summary>
+    /// <remarks>
+    /// When the booking's idempotency key is taken already, nothing starts: the outcome is
+    /// <see cref="BookingOutcome.KeyTaken"/> with the booking the key belongs to.
+    /// </remarks>
     public async Task<BookingOutcome> BookAsync(Booking booking, string paymentToken, DateTime deadline, CancellationToken cancellationToken)
     {
         booking.Lease(LeaseOwner, UtcNow + options.Value.Lease);
-        db.Bookings.Add(booking);
-        await db.SaveChangesAsync(cancellationToken);
+        if (await InsertAsync(booking, cancellationToken) is { } first)
+        {
+            return new BookingOutcome.KeyTaken(first);
+        }
+
         try
         {
             return await HoldChargeConfirmAsync(booking, paymentToken, deadline, cancellationToken);
@@ -53,6 +65,32 @@ public sealed class BookingSaga(
         catch (ServiceUnavailableException ex)
         {
             return new BookingOutcome.Pending(booking, ex);
+        }
+    }
+
+    /// <summary>
+    /// Inserts the booking, or returns the one its key belongs to. Insert first, read only on a conflict: a new
+    /// key (nearly every request) costs one statement, and the unique index decides a race between two
+    /// requests with one key.
+    /// </summary>
+    private async Task<Booking?> InsertAsync(Booking booking, CancellationToken cancellationToken)
+    {
+        db.Bookings.Add(booking);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            db.Entry(booking).State = EntityState.Detached;
+            var first = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.RequestId == booking.RequestId, cancellationToken);
+            if (first is null)
+            {
+                throw; // another key collided (the id): not a retry of this request
+            }
+
+            return first;
         }
     }
 
@@ -83,8 +121,10 @@ public sealed class BookingSaga(
             return new BookingOutcome.Declined(booking);
         }
 
+        // Saved with the confirmation, not before it: if the confirm goes unanswered or the process dies here,
+        // the stored booking is still at ChargePayment, and recovery finds the captured charge by its key and
+        // confirms then. One write less, and nothing that recovery cannot tell.
         booking.PaymentCaptured(charge.PaymentId, UtcNow);
-        await db.SaveChangesAsync(cancellationToken);
         return await ConfirmAsync(booking, deadline, cancellationToken);
     }
 
@@ -202,9 +242,10 @@ public sealed class BookingSaga(
     {
         if (booking.Step == SagaStep.RefundPayment)
         {
+            // Saved with the release: a refund repeated by recovery (the stored step is still RefundPayment)
+            // changes nothing.
             await payments.RefundAsync(booking.PaymentId!, deadline, cancellationToken);
             booking.Refunded(UtcNow);
-            await db.SaveChangesAsync(cancellationToken);
         }
 
         if (booking.Step == SagaStep.ReleaseHold)

@@ -9,6 +9,24 @@ public class PaymentDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Payment> Payments => Set<Payment>();
 
+    /// <summary>
+    /// Refunds a captured payment and returns it, in one statement (<c>UPDATE … RETURNING</c>, on both
+    /// providers): it moves only from Captured, so two refunds at once cannot both take it. Refunding a refunded
+    /// payment changes nothing (it keeps its first refund's time) and returns it too. Null when the payment is
+    /// unknown or cannot be refunded (declined).
+    /// </summary>
+    public async Task<Payment?> RefundAsync(string paymentId, DateTime now, CancellationToken cancellationToken)
+    {
+        string captured = nameof(PaymentStatus.Captured), refunded = nameof(PaymentStatus.Refunded);
+        // Run as written, never composed on (a LINQ operator here would wrap the UPDATE in a SELECT).
+        var rows = await Payments.FromSql($"""
+            UPDATE "Payments" SET "Status" = {refunded}, "RefundedAt" = COALESCE("RefundedAt", {now})
+            WHERE "Id" = {paymentId} AND "Status" IN ({captured}, {refunded})
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken);
+        return rows.SingleOrDefault();
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Payment>(payment =>

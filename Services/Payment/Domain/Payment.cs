@@ -20,27 +20,12 @@ public sealed class Payment
     public required string RequestFingerprint { get; init; }
     public required long AmountMinor { get; init; }
     public required string Currency { get; init; }
-    public required PaymentStatus Status { get; set; }
+    /// <summary>Captured or declined when stored; a captured payment may become Refunded (<c>PaymentDbContext.RefundAsync</c>).</summary>
+    public required PaymentStatus Status { get; init; }
     public required string CardDescription { get; init; }
     public string? DeclineReason { get; init; }
     public required DateTime CreatedAt { get; init; }
-    public DateTime? RefundedAt { get; set; }
+    public DateTime? RefundedAt { get; init; }
 
     public static string NewId() => "pay_" + Guid.NewGuid().ToString("N");
-
-    /// <summary>Refunds a captured payment; refunding again changes nothing.</summary>
-    public bool TryRefund(DateTime now)
-    {
-        switch (Status)
-        {
-            case PaymentStatus.Captured:
-                Status = PaymentStatus.Refunded;
-                RefundedAt = now;
-                return true;
-            case PaymentStatus.Refunded:
-                return true;
-            default:
-                return false;
-        }
-    }
 }

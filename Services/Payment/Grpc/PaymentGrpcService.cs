@@ -23,14 +23,12 @@ public sealed class PaymentGrpcService(
         ValidateCharge(request);
         var fingerprint = Fingerprint(request);
 
-        if (await FindByRequestIdAsync(request.RequestId, context.CancellationToken) is { } existing)
-        {
-            return new() { Payment = MapToProto(EnsureSameRequest(existing, fingerprint)) };
-        }
-
         // The booking saga's lease outlasts its call deadline; once the deadline has passed, recovery may already
         // be deciding from what is stored whether money was taken, so a charge that comes this late must not land.
         ThrowIfPastDeadline(context);
+        // Asked before the insert that stores its answer, so a retry asks again; the simulated network answers a
+        // token the same way every time (a real one would get the request id as its own idempotency key), and
+        // the retry is answered with the first call's stored payment, never a second one.
         var authorization = cardNetwork.Authorize(request.PaymentToken);
         if (authorization.Outcome == AuthorizationOutcome.InvalidToken)
         {
@@ -50,28 +48,10 @@ public sealed class PaymentGrpcService(
             DeclineReason = authorization.DeclineReason,
             CreatedAt = time.GetStorableUtcNow(),
         };
-        db.Payments.Add(payment);
-
-        try
+        if (await InsertAsync(payment, context) is { } first)
         {
-            // Checked again after the insert, which may have waited for the database's write lock, and just
-            // before the commit: a charge is stored only while its deadline has not passed.
-            await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
-            await db.SaveChangesAsync(context.CancellationToken);
-            ThrowIfPastDeadline(context);
-            await transaction.CommitAsync(context.CancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // A concurrent retry with the same key won the insert: its outcome is the outcome.
-            db.Entry(payment).State = EntityState.Detached;
-            var winner = await FindByRequestIdAsync(request.RequestId, CancellationToken.None);
-            if (winner is null)
-            {
-                throw;
-            }
-
-            payment = EnsureSameRequest(winner, fingerprint);
+            // A retry, or a concurrent call with the same key that inserted first: its outcome is the outcome.
+            return new() { Payment = MapToProto(EnsureSameRequest(first, fingerprint)) };
         }
 
         var outcome = payment.Status.ToString().ToLowerInvariant();
@@ -85,15 +65,48 @@ public sealed class PaymentGrpcService(
         return new() { Payment = MapToProto(payment) };
     }
 
+    /// <summary>
+    /// Stores the charge, or returns the payment its request id already made. Insert first, read only on a
+    /// conflict: a new request id (nearly every charge) costs no read, and the unique index decides a race.
+    /// </summary>
+    private async Task<Payment?> InsertAsync(Payment payment, ServerCallContext context)
+    {
+        db.Payments.Add(payment);
+        // One INSERT: if it fails it undoes itself, so EF's savepoint around it would only add two statements.
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            // Checked again after the insert, which may have waited for the database's write lock, and just
+            // before the commit: a charge is stored only while its deadline has not passed.
+            await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
+            await db.SaveChangesAsync(context.CancellationToken);
+            ThrowIfPastDeadline(context);
+            await transaction.CommitAsync(context.CancellationToken);
+            return null;
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            db.Entry(payment).State = EntityState.Detached;
+            var first = await FindByRequestIdAsync(payment.RequestId, CancellationToken.None);
+            if (first is null)
+            {
+                throw; // another key collided (the id): not a retry of this request
+            }
+
+            return first;
+        }
+    }
+
     public override async Task<Proto.RefundResponse> Refund(Proto.RefundRequest request, ServerCallContext context)
     {
-        var payment = await FindAsync(request.PaymentId, context.CancellationToken);
-        if (!payment.TryRefund(time.GetStorableUtcNow()))
+        var payment = await db.RefundAsync(request.PaymentId, time.GetStorableUtcNow(), context.CancellationToken);
+        if (payment is null)
         {
-            RpcErrors.FailedPrecondition(ErrorReasons.PaymentNotRefundable, $"Payment '{payment.Id}' is {payment.Status} and cannot be refunded.");
+            // Unknown or not refundable: only this rare answer costs a second statement, to say which.
+            var found = await FindAsync(request.PaymentId, context.CancellationToken);
+            RpcErrors.FailedPrecondition(ErrorReasons.PaymentNotRefundable, $"Payment '{found.Id}' is {found.Status} and cannot be refunded.");
         }
 
-        await db.SaveChangesAsync(context.CancellationToken);
         telemetry.Recorded("refunded");
         PaymentLog.Refunded(logger, payment.Id);
         return new() { Payment = MapToProto(payment) };

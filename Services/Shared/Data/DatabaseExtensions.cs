@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using OpenTelemetry.Trace;
 
 namespace HotelBooking.Services.Shared.Data;
@@ -43,7 +45,7 @@ public static class DatabaseExtensions
                 break;
             case Postgres:
                 builder.Services.AddDbContextPool<TContext, TPostgresContext>((services, options) =>
-                    options.UseNpgsql(ConnectionString(services, connectionName)).DiagnoseRecordedTracesOnly());
+                    options.UseNpgsql(PostgresConnectionSettings.Apply(ConnectionString(services, connectionName))).DiagnoseRecordedTracesOnly());
                 break;
             default:
                 throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use '{Sqlite}' or '{Postgres}'.");
@@ -148,35 +150,102 @@ public enum DatabaseStep
 }
 
 /// <summary>
-/// Settings SQLite keeps per connection, applied to every connection a service opens.
+/// Settings SQLite keeps per connection, applied once to each physical connection: the pool hands the same
+/// connection out again and again, and it keeps them (they used to be re-run on every open, two statements
+/// more for every command EF sent).
 /// <list type="bullet">
 /// <item><c>busy_timeout</c>: SQLite itself waits for the write lock (its busy handler polls every few
 /// milliseconds) instead of failing at once into Microsoft.Data.Sqlite's managed retry, which sleeps 150 ms
-/// per attempt: under concurrent sagas that sleep, not the work, was most of a booking's latency.</item>
-/// <item><c>synchronous = FULL</c>, with the file in WAL mode: every commit syncs the WAL to disk before it
-/// returns, so a booking the service has confirmed survives a power cut or a kernel crash. NORMAL would
-/// sync only at checkpoints: still no corruption, but the last commits before a power loss could vanish,
-/// and a guest would hold a confirmation the database no longer knows. One fsync per commit is the
-/// price.</item>
+/// per attempt: under concurrent sagas that sleep, not the work, was most of a booking's latency. (The
+/// connection string's <c>Default Timeout</c> only bounds that managed retry; it sets no busy handler.)</item>
+/// <item><c>synchronous = FULL</c>, with the file in WAL mode (<c>journal_mode</c> is kept in the file, set
+/// when it is migrated): every commit syncs the WAL to disk before it returns, so a booking the service has
+/// confirmed, a charge it has taken or a hold it has granted survives a power cut or a kernel crash. NORMAL
+/// would sync only at checkpoints: still no corruption, but the last commits before a power loss could
+/// vanish, and a guest would hold a confirmation (or a card a charge) the database no longer knows. The
+/// same for all three services: availability's holds and confirmations are what keeps a paid room from
+/// being sold twice. One fsync per commit is the price.</item>
 /// </list>
 /// </summary>
 internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
 {
     public static readonly SqliteConnectionSettings Instance = new();
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    private const string Pragmas = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
 
-    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    // Keyed by the native handle, which lives as long as the physical connection: a pooled SqliteConnection
+    // object may carry another handle next time, and a closed handle leaves the table with its connection.
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        Apply(connection);
-        return Task.CompletedTask;
+        if (IsNew(connection))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+            Remember(connection);
+        }
     }
 
-    private static void Apply(DbConnection connection)
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
-        command.ExecuteNonQuery();
+        if (IsNew(connection))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            Remember(connection);
+        }
+    }
+
+    private static bool IsNew(DbConnection connection) =>
+        ((SqliteConnection)connection).Handle is not { } handle || !Configured.TryGetValue(handle, out _);
+
+    // Only once the pragmas ran: a connection whose pragmas failed gets them again on its next open.
+    private static void Remember(DbConnection connection)
+    {
+        if (((SqliteConnection)connection).Handle is { } handle)
+        {
+            Configured.AddOrUpdate(handle, Instance);
+        }
+    }
+}
+
+/// <summary>
+/// Npgsql settings for the services' short, repeated statements, added to the connection string unless it
+/// sets them itself (docs/operations.md).
+/// <list type="bullet">
+/// <item><c>Max Auto Prepare</c>, <c>Auto Prepare Min Usages</c>: a statement a connection runs a second
+/// time is prepared on the server, so later runs skip parsing and planning. A service has a few dozen
+/// distinct statements.</item>
+/// <item><c>No Reset On Close</c>: a connection going back to the pool is not reset (<c>DISCARD ALL</c>, or
+/// with prepared statements several statements, sent ahead of its next command), which would otherwise
+/// cost a statement per open. Safe because the services leave no session state behind: no <c>SET</c>,
+/// no temporary tables, and the one session lock (the migration lock) is taken on an unpooled
+/// connection.</item>
+/// </list>
+/// </summary>
+internal static class PostgresConnectionSettings
+{
+    private static readonly NpgsqlConnectionStringBuilder Defaults = new()
+    {
+        MaxAutoPrepare = 64,
+        AutoPrepareMinUsages = 2,
+        NoResetOnClose = true,
+    };
+
+    public static string Apply(string connectionString)
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(Defaults.ConnectionString);
+        // Whatever the given string sets wins, under any of the spellings Npgsql accepts.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in given.Keys)
+        {
+            tuned[key] = given[key];
+        }
+
+        return tuned.ConnectionString;
     }
 }
 

@@ -86,8 +86,8 @@ internal static class MigrationLock
 
     /// <summary>
     /// A session-level advisory lock on the service's own database (advisory locks are per database, so
-    /// one key serves every service), taken on a connection of its own and released when it closes: a
-    /// migrator that dies loses its session and with it the lock.
+    /// one key serves every service), taken on an unpooled connection of its own and released when it
+    /// closes: a migrator that dies loses its session and with it the lock.
     /// </summary>
     private sealed class PostgresAdvisoryLock(NpgsqlConnection connection) : IAsyncDisposable
     {
@@ -97,7 +97,10 @@ internal static class MigrationLock
         {
             await CreateDatabaseIfMissingAsync(db, logger, cancellationToken);
 
-            var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+            // Unpooled: closing it ends the session, and with it the lock, even if the unlock failed. A pooled
+            // connection would go back to the pool still holding it (No Reset On Close skips the reset that frees it).
+            var connection = new NpgsqlConnection(
+                new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString);
             try
             {
                 await connection.OpenAsync(cancellationToken);

@@ -345,7 +345,8 @@ public abstract class BookingServiceTests
             && p.Status == HotelBooking.Payments.Domain.PaymentStatus.Captured);
     }
 
-    private static CreateBookingRequest Request(int checkIn, int checkOut, string token) => new()
+    /// <summary>A new request (its own key) for a double at the test hotel, nights counted from today.</summary>
+    internal static CreateBookingRequest Request(int checkIn, int checkOut, string token) => new()
     {
         RequestId = Guid.NewGuid().ToString(),
         HotelId = Hotel,

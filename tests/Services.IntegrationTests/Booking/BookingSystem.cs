@@ -22,6 +22,12 @@ public sealed class PostgresBookingSystem() : BookingSystem(Provider.Postgres);
 public abstract class BookingSystem : IDisposable
 {
     protected BookingSystem(Provider provider)
+        : this(provider, new ServiceSetup())
+    {
+    }
+
+    /// <param name="setup">More services (or other options) for each of the three hosts.</param>
+    protected BookingSystem(Provider provider, ServiceSetup setup)
     {
         Provider = provider;
         if (provider == Provider.Postgres && !PostgresServer.IsAvailable)
@@ -29,8 +35,8 @@ public abstract class BookingSystem : IDisposable
             return; // each test skips, saying why
         }
 
-        Availability = new ServiceHost<AvailabilityGrpcService>("availability-db", provider: provider);
-        Payment = new ServiceHost<PaymentGrpcService>("payment-db", provider: provider);
+        Availability = new ServiceHost<AvailabilityGrpcService>("availability-db", configureServices: setup.Availability, provider: provider);
+        Payment = new ServiceHost<PaymentGrpcService>("payment-db", configureServices: setup.Payment, provider: provider);
         Booking = new ServiceHost<BookingGrpcService>("booking-db",
             new Dictionary<string, string?>
             {
@@ -46,6 +52,7 @@ public abstract class BookingSystem : IDisposable
             {
                 services.Configure<InternalGrpcChannelOptions>("availability", o => o.HttpHandler = Availability.CreateGrpcHandler());
                 services.Configure<InternalGrpcChannelOptions>("payment", o => o.HttpHandler = Payment.CreateGrpcHandler());
+                setup.Booking?.Invoke(services);
             },
             provider: provider);
 
@@ -63,6 +70,10 @@ public abstract class BookingSystem : IDisposable
     public BookingProto.BookingService.BookingServiceClient Bookings { get; } = null!;
     public AvailabilityProto.AvailabilityService.AvailabilityServiceClient Rooms { get; } = null!;
     public PaymentProto.PaymentService.PaymentServiceClient Payments { get; } = null!;
+
+    /// <summary>Services a test adds to each host.</summary>
+    protected sealed record ServiceSetup(
+        Action<IServiceCollection>? Availability = null, Action<IServiceCollection>? Payment = null, Action<IServiceCollection>? Booking = null);
 
     public void Dispose()
     {
