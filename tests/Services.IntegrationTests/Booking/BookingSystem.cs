@@ -28,7 +28,7 @@ public abstract class BookingSystem : IDisposable
             return; // each test skips, saying why
         }
 
-        Availability = new ServiceHost<AvailabilityGrpcService>("availability-db", provider: provider);
+        Availability = new ServiceHost<AvailabilityGrpcService>("availability-db", TestCatalogue.HandMade(), provider: provider);
         Payment = new ServiceHost<PaymentGrpcService>("payment-db", provider: provider);
         Booking = new ServiceHost<BookingGrpcService>("booking-db",
             new Dictionary<string, string?>
