@@ -6,6 +6,7 @@ using HotelBooking.Services.IntegrationTests.Infrastructure;
 using HotelBooking.Tests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
@@ -49,11 +50,12 @@ public abstract class CatalogueSeedTests(Provider provider, ITestOutputHelper ou
         var hotels = (await client.ListHotelsAsync(new())).Hotels;
         var before = await NightsPerRoomTypeAsync(host);
 
-        _time.Advance(TimeSpan.FromDays(1));
         await using (var scope = host.Services.CreateAsyncScope())
         {
-            // What the next start runs, under the migration lock.
-            await SeedData.SeedAsync(scope.ServiceProvider.GetRequiredService<AvailabilityDbContext>(), scope.ServiceProvider);
+            // What the next day's start runs, under the migration lock, with that day's clock.
+            var catalogue = scope.ServiceProvider.GetRequiredService<IOptions<CatalogueOptions>>().Value;
+            var tomorrow = new FakeTimeProvider(_time.GetUtcNow().AddDays(1));
+            await SeedData.SeedAsync(scope.ServiceProvider.GetRequiredService<AvailabilityDbContext>(), tomorrow, catalogue);
         }
 
         Assert.Equal(23, hotels.Count);

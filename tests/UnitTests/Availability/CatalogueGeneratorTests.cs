@@ -14,6 +14,15 @@ public class CatalogueGeneratorTests
     }
 
     [Fact]
+    public void Generate_AnyProcess_TheSameIdsAsEveryMachine()
+    {
+        // Pinned: a seed that differed per process or per runtime (string.GetHashCode, the clock, a GUID)
+        // would give each machine different ids, and ids already stored or written in tests would vanish.
+        Assert.Equal(["bastille-garden-hotel", "mayfair-inn", "nove-mesto-garden-hotel"],
+            Full.Where(h => h.City is "Paris" or "London" or "Prague").Take(3).Select(h => h.Id));
+    }
+
+    [Fact]
     public void Generate_Default_200HotelsIn20CitiesWithTheSizesOfTheCityTable()
     {
         Assert.Equal(200, Full.Count);
