@@ -4,14 +4,13 @@ using HotelBooking.Availability.Grpc;
 using HotelBooking.ServiceDefaults;
 using HotelBooking.Services.Shared.Data;
 using HotelBooking.Services.Shared.Faults;
-using HotelBooking.Services.Shared.Grpc;
 
 await HealthProbe.ExitIfRequestedAsync(args); // "healthcheck URL": a container probing the running instance
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
-builder.AddGrpcServer();
+builder.AddGrpcServerWithJsonTranscoding();
 builder.AddTestHooks();
 
 await using var app = builder.Build();

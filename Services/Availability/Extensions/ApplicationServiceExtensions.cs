@@ -12,6 +12,10 @@ internal static class ApplicationServiceExtensions
     {
         builder.AddServiceDatabase<AvailabilityDbContext, AvailabilityPostgresDbContext>("availability-db");
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<CatalogueOptions>()
+            .BindConfiguration(CatalogueOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         builder.Services.AddOptions<HoldOptions>()
             .BindConfiguration(HoldOptions.Section)

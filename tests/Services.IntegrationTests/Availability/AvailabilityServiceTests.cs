@@ -38,7 +38,7 @@ public abstract class AvailabilityServiceTests : IDisposable
         }
 
         _host = new ServiceHost<AvailabilityGrpcService>("availability-db",
-            new Dictionary<string, string?> { ["Holds:SweepInterval"] = "01:00:00" },
+            TestCatalogue.HandMade(new() { ["Holds:SweepInterval"] = "01:00:00" }),
             services => services.AddSingleton<TimeProvider>(_time), provider: provider);
         _client = new AvailabilityService.AvailabilityServiceClient(_host.CreateChannel());
     }
@@ -50,7 +50,7 @@ public abstract class AvailabilityServiceTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task ListHotels_FreshDatabase_SeedsThreeHotelsInThreeCities()
+    public async Task ListHotels_CatalogueOfThree_TheHandMadeHotelsInThreeCities()
     {
         var hotels = (await _client.ListHotelsAsync(new())).Hotels;
 
@@ -323,7 +323,7 @@ public abstract class AvailabilityServiceTests : IDisposable
     public async Task WatchAvailability_OneMoreThanMaxOpenStreams_ResourceExhaustedTooManyStreams()
     {
         using var host = new ServiceHost<AvailabilityGrpcService>("availability-db",
-            new Dictionary<string, string?> { ["Streaming:MaxOpenStreams"] = "2" }, provider: _provider);
+            TestCatalogue.HandMade(new() { ["Streaming:MaxOpenStreams"] = "2" }), provider: _provider);
         var client = new AvailabilityService.AvailabilityServiceClient(host.CreateChannel());
         var request = new WatchAvailabilityRequest { HotelId = Hotel, CheckIn = DaysFromToday(150), CheckOut = DaysFromToday(151), Guests = 4 };
         using var first = client.WatchAvailability(request);

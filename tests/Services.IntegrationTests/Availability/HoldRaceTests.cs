@@ -46,11 +46,11 @@ public abstract class HoldRaceTests : IDisposable
         }
 
         _host = new ServiceHost<AvailabilityGrpcService>("availability-db",
-            new Dictionary<string, string?>
+            TestCatalogue.HandMade(new()
             {
                 ["Holds:Lifetime"] = "00:00:01",
                 ["Holds:SweepInterval"] = "00:00:00.100",
-            },
+            }),
             provider: provider);
         _client = new AvailabilityService.AvailabilityServiceClient(_host.CreateChannel());
     }

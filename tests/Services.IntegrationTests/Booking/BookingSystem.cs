@@ -35,7 +35,7 @@ public abstract class BookingSystem : IDisposable
             return; // each test skips, saying why
         }
 
-        Availability = new ServiceHost<AvailabilityGrpcService>("availability-db", configureServices: setup.Availability, provider: provider);
+        Availability = new ServiceHost<AvailabilityGrpcService>("availability-db", TestCatalogue.HandMade(), configureServices: setup.Availability, provider: provider);
         Payment = new ServiceHost<PaymentGrpcService>("payment-db", configureServices: setup.Payment, provider: provider);
         Booking = new ServiceHost<BookingGrpcService>("booking-db",
             new Dictionary<string, string?>

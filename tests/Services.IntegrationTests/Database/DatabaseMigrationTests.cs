@@ -30,7 +30,7 @@ public sealed class DatabaseMigrationTests : IDisposable
     [SkippableTheory]
     [InlineData(Provider.Sqlite)]
     [InlineData(Provider.Postgres)]
-    public async Task MigrateDatabase_SeveralMigratorsAtOnceOnAFreshDatabase_AllSucceedAndSeedOnce(Provider provider)
+    public async Task MigrateDatabase_SeveralMigratorsAtOnceOnAFreshDatabase_AllSucceedAndSeedTheFullCatalogueOnce(Provider provider)
     {
         var connectionString = provider == Provider.Postgres
             ? PostgresServer.ConnectionStringFor($"migrate_{Guid.NewGuid():N}")
@@ -39,18 +39,20 @@ public sealed class DatabaseMigrationTests : IDisposable
 
         try
         {
-            // Each on a thread of its own, so they really overlap: creating the database, migrating, seeding.
-            await Task.WhenAll(hosts.Select(host => Task.Run(() => MigrateAsync(host))))
-                .WaitAsync(TimeSpan.FromSeconds(90));
+            // Each on a thread of its own, so they really overlap: creating the database, migrating, seeding
+            // the full default catalogue (the size production seeds; the other tests here take the hand-made hotels).
+            var full = new CatalogueOptions();
+            await Task.WhenAll(hosts.Select(host => Task.Run(() => MigrateAsync(host, full))))
+                .WaitAsync(TimeSpan.FromSeconds(180));
 
             await using var scope = hosts[0].Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AvailabilityDbContext>();
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-            Assert.Equal(3, await db.Hotels.CountAsync());
+            Assert.Equal(CatalogueGenerator.MaxHotels, await db.Hotels.CountAsync());
             var roomTypes = await db.RoomTypes.CountAsync();
             var nights = await db.Inventory.GroupBy(n => new { n.RoomTypeId, n.Date }).CountAsync();
             Assert.Equal(nights, await db.Inventory.CountAsync());
-            Assert.Equal(roomTypes * SeedData.HorizonDays, nights);
+            Assert.Equal(roomTypes * full.Days, nights);
         }
         finally
         {
@@ -136,8 +138,9 @@ public sealed class DatabaseMigrationTests : IDisposable
         ["Database:MigrateOnStart"] = "false",
     };
 
-    private static Task MigrateAsync(IHost host) =>
-        host.MigrateDatabaseAsync<AvailabilityDbContext>((db, _) => SeedData.SeedAsync(db, TimeProvider.System));
+    private static Task MigrateAsync(IHost host, CatalogueOptions? catalogue = null) =>
+        host.MigrateDatabaseAsync<AvailabilityDbContext>((db, _) =>
+            SeedData.SeedAsync(db, TimeProvider.System, catalogue ?? new CatalogueOptions { Hotels = CatalogueGenerator.HandMadeHotels }));
 
     private static IHost AvailabilityHost(Provider provider, string connectionString)
     {
