@@ -4,18 +4,27 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using HotelBooking.Bench.Harness;
 using HotelBooking.Bench.Scenarios;
+using HotelBooking.Bench.Stub;
 
-// dotnet run -c Release --project bench -- <scenario> [--duration s] [--concurrency n] [--rounds n] [--smoke]
-//   read-paths      one availability query five ways: gRPC / REST direct, REST via the gateway, gRPC / REST via YARP
+// dotnet run -c Release --project bench -- <scenario> [--duration s] [--concurrency n] [--rounds n] [--smoke] [--baseline path]
+//   read-paths      random availability queries: gRPC / REST direct, REST via the gateway (to the service and to an
+//                   in-memory stub), gRPC / REST via YARP (--spin-off: and with the thread pool's spinning off)
+//   search          a city's offers: GET /api/search via the gateway and SearchHotels direct
 //   streaming       WatchAvailability vs polling GetAvailability at the same freshness
-//   booking         the whole saga through the gateway at concurrency 1, 8, 32 (--postgres "…" for PostgreSQL)
-//   tracing         read path and booking with OpenTelemetry off, sampling everything, parent-based 10%
+//   booking         the whole saga through the gateway at concurrency 1, 8, 32 (--postgres [local|"…"] for PostgreSQL)
+//   tracing         read path and booking with OpenTelemetry off, as shipped, sampling everything
+// --baseline <another checkout>: builds it too and runs its arms alternately with this checkout's (read-paths, booking).
 //   payload         bytes on the wire, JSON vs Protobuf, raw, gzip, Brotli
 //   serialization   BenchmarkDotNet: Google.Protobuf vs System.Text.Json (source-generated)
 // The scenarios that start processes build the services in Release, pin them to core 0 and this process
 // to core 1 (taskset), and alternate the arms of each comparison within the run.
+if (args.FirstOrDefault() == StubAvailabilityServer.Mode)
+{
+    return await StubAvailabilityServer.RunAsync();
+}
+
 var options = BenchOptions.Parse(args);
-string[] measured = ["read-paths", "streaming", "booking", "tracing"];
+string[] measured = ["read-paths", "search", "streaming", "booking", "tracing"];
 
 if (measured.Contains(options.Scenario))
 {
@@ -26,7 +35,7 @@ if (measured.Contains(options.Scenario))
 
     if (options.Build)
     {
-        BenchSystem.BuildRelease();
+        options.Checkouts.ToList().ForEach(checkout => checkout.BuildRelease());
     }
 }
 
@@ -34,6 +43,8 @@ switch (options.Scenario)
 {
     case "read-paths":
         return await ReadPathsScenario.RunAsync(options);
+    case "search":
+        return await SearchScenario.RunAsync(options);
     case "streaming":
         return await StreamingScenario.RunAsync(options);
     case "booking":

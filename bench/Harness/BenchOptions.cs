@@ -3,30 +3,43 @@ using System.Globalization;
 namespace HotelBooking.Bench.Harness;
 
 /// <summary>
-/// <c>[scenario] [--duration s] [--concurrency n] [--rounds n] [--warmup s] [--smoke] [--no-build] [--postgres "server connection string"]</c>
+/// <c>[scenario] [--duration s] [--concurrency n] [--rounds n] [--warmup s] [--smoke] [--no-build]
+/// [--postgres local|"server connection string"] [--baseline path] [--spin-off]</c>
 /// </summary>
 public sealed record BenchOptions(
-    string Scenario, TimeSpan Duration, int? Concurrency, int Rounds, TimeSpan Warmup, bool Smoke, bool Build, string? Postgres)
+    string Scenario, TimeSpan Duration, int? Concurrency, int Rounds, TimeSpan Warmup, bool Smoke, bool Build, string? Postgres,
+    string? Baseline, bool SpinOff)
 {
+    /// <summary><c>--postgres local</c>: the bench starts a PostgreSQL server of its own, whose CPU it can count.</summary>
+    public const string LocalPostgres = "local";
+
     public static BenchOptions Parse(string[] args)
     {
-        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).Take(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
         double? Number(string name) => Value(name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : null;
 
         var smoke = args.Contains("--smoke");
+        var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "payload";
         return new BenchOptions(
-            Scenario: args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "payload",
+            Scenario: scenario,
             Duration: TimeSpan.FromSeconds(Number("--duration") ?? (smoke ? 0.5 : 5)),
             Concurrency: (int?)Number("--concurrency"),
-            // A smoke proves the scenario runs; figures come from alternating rounds, three at least.
-            Rounds: (int?)Number("--rounds") ?? (smoke ? 1 : 3),
+            // A smoke proves the scenario runs; figures come from alternating rounds, three at least, and five
+            // for tracing, whose arms come close.
+            Rounds: (int?)Number("--rounds") ?? (smoke ? 1 : scenario == "tracing" ? 5 : 3),
             // The least warm-up; the scenarios that start servers go on until their JIT has settled (WarmUp).
             Warmup: TimeSpan.FromSeconds(Number("--warmup") ?? (smoke ? 0.2 : 8)),
             Smoke: smoke,
             Build: !args.Contains("--no-build"),
-            Postgres: Value("--postgres"));
+            // "--postgres" alone means a server of the bench's own.
+            Postgres: args.Contains("--postgres") ? Value("--postgres") ?? LocalPostgres : null,
+            Baseline: Value("--baseline") is { } path ? Path.GetFullPath(path) : null,
+            SpinOff: args.Contains("--spin-off"));
     }
 
     /// <summary>The concurrencies to measure: the one asked for, or the scenario's own.</summary>
     public int[] Concurrencies(params int[] defaults) => Concurrency is { } one ? [one] : defaults;
+
+    /// <summary>The builds to run: this checkout, and the <c>--baseline</c> one before it when given.</summary>
+    public IReadOnlyList<Checkout> Checkouts => Baseline is null ? [Checkout.Current] : [new Checkout("old", Baseline), Checkout.Current];
 }

@@ -7,14 +7,26 @@ namespace HotelBooking.Bench.Harness;
 /// <summary>What to start: the read path (availability and the gateway) or the whole booking path too.</summary>
 public sealed record SystemOptions
 {
+    /// <summary>Whose Release build runs: this checkout, or the <c>--baseline</c> one.</summary>
+    public Checkout Checkout { get; init; } = Checkout.Current;
+
     /// <summary>Payment and booking as well, for the saga.</summary>
     public bool Bookings { get; init; }
+
+    /// <summary>The bench's in-memory stub in place of the availability service (the gateway's own cost).</summary>
+    public bool StubAvailability { get; init; }
 
     /// <summary>A PostgreSQL server's connection string; without one each service gets a SQLite file.</summary>
     public string? PostgresServer { get; init; }
 
+    /// <summary>The bench's own PostgreSQL server, when it runs one: its CPU is counted with the system's.</summary>
+    public PrivatePostgres? PrivatePostgres { get; init; }
+
     /// <summary>Environment for every process (the tracing scenario's OpenTelemetry settings).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What the tables call this system: the arm's suffix.</summary>
+    public string Label { get; init; } = "";
 }
 
 /// <summary>
@@ -24,12 +36,19 @@ public sealed record SystemOptions
 public sealed class BenchSystem : IAsyncDisposable
 {
     public const string ServerCores = "0";
+
+    /// <summary>Permits per window (the shipped minute) for both rate-limiter policies: a million, beyond any arm's reach.</summary>
+    public const int RateLimitPermits = 1_000_000;
     private readonly List<ServerProcess> _processes = [];
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hotelbooking-bench-").FullName;
 
-    private BenchSystem()
-    {
-    }
+    private readonly SystemOptions _options;
+
+    private BenchSystem(SystemOptions options) => _options = options;
+
+    public Checkout Checkout => _options.Checkout;
+
+    public string Label => _options.Label;
 
     public Uri AvailabilityGrpc { get; } = FreeLoopbackUri();
     public Uri AvailabilityRest { get; } = FreeLoopbackUri();
@@ -44,24 +63,24 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    /// <summary>Builds every service and the gateway in Release (one build of the AppHost, which references them all).</summary>
-    public static void BuildRelease()
+    /// <summary>
+    /// Each process's CPU time so far, by name, and PostgreSQL's as "postgres" when the bench runs the server
+    /// (while two systems share it, whichever is under load is charged: the other is idle).
+    /// </summary>
+    public Dictionary<string, TimeSpan> CpuTimes()
     {
-        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(RepositoryRoot, "AppHost"), "-c", "Release", "-v", "q", "--nologo"])
+        var times = _processes.ToDictionary(p => p.Name, p => p.CpuTime);
+        if (_options.PrivatePostgres is { } postgres)
         {
-            RedirectStandardOutput = true,
-        })!;
-        var output = build.StandardOutput.ReadToEnd();
-        build.WaitForExit();
-        if (build.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"The Release build failed:\n{output}");
+            times["postgres"] = postgres.CpuTime;
         }
+
+        return times;
     }
 
     public static async Task<BenchSystem> StartAsync(SystemOptions options)
     {
-        var system = new BenchSystem();
+        var system = new BenchSystem(options);
         try
         {
             await system.StartProcessesAsync(options);
@@ -87,13 +106,25 @@ public sealed class BenchSystem : IAsyncDisposable
                 : $"{options.PostgresServer};Database={connectionName.Replace("-db", "")}_{suffix}",
         };
 
-        var availability = Service("availability-db", AvailabilityGrpc);
-        availability["Kestrel__Endpoints__Rest__Url"] = AvailabilityRest.GetLeftPart(UriPartial.Authority);
-        availability["Kestrel__Endpoints__Rest__Protocols"] = "Http1";
-        // The comparison endpoint is mapped only outside Production: this environment is Production but for it.
-        availability["ASPNETCORE_ENVIRONMENT"] = "Benchmark";
-        availability["Comparison__RestEndpoint"] = "true";
-        Availability = await StartAsync("availability", "Services/Availability/bin/Release/net10.0/Availability.dll", availability, AvailabilityGrpc, http2: true);
+        if (options.StubAvailability)
+        {
+            Availability = await StartAsync("availability", typeof(Stub.StubAvailabilityServer).Assembly.Location,
+                new() { ["STUB_URL"] = AvailabilityGrpc.GetLeftPart(UriPartial.Authority) }, AvailabilityGrpc, http2: true, arguments: [Stub.StubAvailabilityServer.Mode]);
+        }
+        else
+        {
+            var availability = Service("availability-db", AvailabilityGrpc);
+            availability["Kestrel__Endpoints__Rest__Url"] = AvailabilityRest.GetLeftPart(UriPartial.Authority);
+            availability["Kestrel__Endpoints__Rest__Protocols"] = "Http1";
+            if (options.Checkout.HasComparisonEndpoint)
+            {
+                // An old build maps its REST comparison endpoint only in this environment, Production but for it.
+                availability["ASPNETCORE_ENVIRONMENT"] = "Benchmark";
+                availability["Comparison__RestEndpoint"] = "true";
+            }
+
+            Availability = await StartAsync("availability", "Services/Availability/bin/Release/net10.0/Availability.dll", availability, AvailabilityGrpc, http2: true);
+        }
 
         if (options.Bookings)
         {
@@ -110,24 +141,31 @@ public sealed class BenchSystem : IAsyncDisposable
             ["Kestrel__Endpoints__GrpcEdge__Url"] = GatewayGrpc.GetLeftPart(UriPartial.Authority),
             ["services__availability__http__0"] = AvailabilityGrpc.GetLeftPart(UriPartial.Authority),
             ["services__booking__http__0"] = BookingGrpc.GetLeftPart(UriPartial.Authority),
-            ["RateLimiting__Enabled"] = "false",
-            // The plain-proxy arm: YARP forwarding the REST comparison endpoint over HTTP/1.1, as is.
-            ["ReverseProxy__Routes__comparison-rest__ClusterId"] = "comparison-rest",
-            ["ReverseProxy__Routes__comparison-rest__Match__Path"] = "/comparison/{**rest}",
-            ["ReverseProxy__Clusters__comparison-rest__HttpRequest__Version"] = "1.1",
-            ["ReverseProxy__Clusters__comparison-rest__Destinations__rest__Address"] = AvailabilityRest.GetLeftPart(UriPartial.Authority),
+            // The limiter stays on, as shipped, so every arm pays for it; its limits are raised out of reach
+            // (all load comes from one address), the same for the translated routes and the YARP ones.
+            ["RateLimiting__Enabled"] = "true",
+            ["RateLimiting__SearchesPerWindow"] = $"{RateLimitPermits}",
+            ["RateLimiting__BookingsPerWindow"] = $"{RateLimitPermits}",
+            // The plain-proxy arm: YARP forwarding availability's own REST/JSON over HTTP/1.1, as is, under the
+            // searches limiter like the translated route; ordered first, should the gateway ship such a route too.
+            ["ReverseProxy__Routes__bench-rest__ClusterId"] = "bench-rest",
+            ["ReverseProxy__Routes__bench-rest__Order"] = "-1",
+            ["ReverseProxy__Routes__bench-rest__RateLimiterPolicy"] = "searches",
+            ["ReverseProxy__Routes__bench-rest__Match__Path"] = options.Checkout.HasComparisonEndpoint ? "/comparison/{**rest}" : "/v1/{**rest}",
+            ["ReverseProxy__Clusters__bench-rest__HttpRequest__Version"] = "1.1",
+            ["ReverseProxy__Clusters__bench-rest__Destinations__rest__Address"] = AvailabilityRest.GetLeftPart(UriPartial.Authority),
         }, GatewayRest, http2: false);
     }
 
-    private async Task<ServerProcess> StartAsync(string name, string relativePath, Dictionary<string, string> environment, Uri health, bool http2)
+    private async Task<ServerProcess> StartAsync(string name, string relativePath, Dictionary<string, string> environment, Uri health, bool http2, string[]? arguments = null)
     {
-        var path = Path.Combine(RepositoryRoot, relativePath);
+        var path = Path.Combine(_options.Checkout.Root, relativePath);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path} is missing: build in Release first (the bench does unless --no-build).");
         }
 
-        var process = ServerProcess.Start(name, path, environment, CorePinning.Available ? ServerCores : null);
+        var process = ServerProcess.Start(name, path, environment, CorePinning.Available ? ServerCores : null, arguments ?? []);
         _processes.Add(process);
         await process.WaitHealthyAsync(health, http2, TimeSpan.FromMinutes(2));
         return process;

@@ -5,11 +5,11 @@ namespace HotelBooking.Bench.Harness;
 
 /// <summary>
 /// A service or the gateway as a real process (<c>dotnet App.dll</c> from its Release output), pinned to
-/// the given cores with <c>taskset</c>, logging at Warning. Its CPU time comes from /proc/&lt;pid&gt;/stat.
+/// the given cores with <c>taskset</c>, as Production with its shipped appsettings.json (logging included)
+/// unless the environment given says otherwise. Its CPU time comes from /proc/&lt;pid&gt;/stat.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ: /proc reports CPU time in 1/100 s on Linux
     private readonly Process _process;
     private readonly Queue<string> _lastLines = new();
 
@@ -27,7 +27,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static ServerProcess Start(string name, string assemblyPath, IReadOnlyDictionary<string, string> environment, string? cpus)
+    public static ServerProcess Start(string name, string assemblyPath, IReadOnlyDictionary<string, string> environment, string? cpus, string[] arguments)
     {
         var info = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset")
         {
@@ -43,9 +43,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         info.ArgumentList.Add(assemblyPath);
+        arguments.ToList().ForEach(info.ArgumentList.Add);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["Logging__LogLevel__HotelBooking"] = "Warning";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
@@ -94,7 +93,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>User plus system CPU time of the whole process so far (fields 14 and 15 of /proc/pid/stat).</summary>
-    public TimeSpan CpuTime => TimeSpan.FromSeconds(UserAndSystemTicks(File.ReadAllText($"/proc/{Pid}/stat")) / TicksPerSecond);
+    public TimeSpan CpuTime => TimeSpan.FromSeconds(ProcStat.UserAndSystem(ProcStat.Fields(File.ReadAllText($"/proc/{Pid}/stat"))) / ProcStat.TicksPerSecond);
 
     /// <summary>
     /// CPU time of the runtime's tiered-compilation thread: the background JIT that recompiles hot methods
@@ -112,7 +111,7 @@ public sealed class ServerProcess : IAsyncDisposable
                     // Linux keeps 15 characters of a thread's name: ".NET Tiered Compilation Worker" is ".NET Tiered Com".
                     if (File.ReadAllText(Path.Combine(thread, "comm")).TrimEnd() == ".NET Tiered Com")
                     {
-                        ticks += UserAndSystemTicks(File.ReadAllText(Path.Combine(thread, "stat")));
+                        ticks += ProcStat.UserAndSystem(ProcStat.Fields(File.ReadAllText(Path.Combine(thread, "stat"))));
                     }
                 }
                 catch (IOException)
@@ -121,14 +120,8 @@ public sealed class ServerProcess : IAsyncDisposable
                 }
             }
 
-            return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+            return TimeSpan.FromSeconds(ticks / ProcStat.TicksPerSecond);
         }
-    }
-
-    private static long UserAndSystemTicks(string stat)
-    {
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[11]) + long.Parse(fields[12]);
     }
 
     private void Remember(string? line)

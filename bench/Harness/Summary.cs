@@ -7,9 +7,9 @@ public static class Summary
     /// <summary>
     /// A row of a goals table: "–" where an arm was not measured (a single-concurrency run), and
     /// "inconclusive" where the rounds moved enough to put the measurement on either side of the goal
-    /// (<paramref name="noise"/> says how much they moved).
+    /// (<paramref name="noise"/> says how much they moved). A goal with no threshold yet is <paramref name="reference"/>: reported.
     /// </summary>
-    public static string Goal(string goal, double measured, string format, bool? met, string? noise = null, bool reference = false)
+    public static string Goal(string goal, double measured, string format, bool? met, string? noise = null, bool reference = false, string? detail = null)
     {
         if (double.IsNaN(measured) || double.IsInfinity(measured))
         {
@@ -22,6 +22,7 @@ public static class Summary
             false => noise is null ? "**no**" : $"**no**, by more than the {noise} the p50s moved between rounds",
             null => $"inconclusive: p50 moved {noise} between rounds",
         };
-        return $"| {goal} | {measured.ToString(format, CultureInfo.InvariantCulture)} | {verdict} |";
+        var shown = measured.ToString(format, CultureInfo.InvariantCulture) + (detail is null ? "" : $" ({detail})");
+        return $"| {goal} | {shown} | {verdict} |";
     }
 }

@@ -30,7 +30,11 @@ public static class WarmUp
     /// Calls <paramref name="load"/> with a slice of time, again and again, for at least the <c>--warmup</c> time and until
     /// no server's JIT used more than 1% of a core over the last slice (at most four minutes). A smoke warms once.
     /// </summary>
-    public static async Task<WarmUpResult> UntilJitSettlesAsync(BenchSystem system, BenchOptions options, Func<TimeSpan, Task> load)
+    public static Task<WarmUpResult> UntilJitSettlesAsync(BenchSystem system, BenchOptions options, Func<TimeSpan, Task> load) =>
+        UntilJitSettlesAsync([system], options, load);
+
+    /// <summary>The same, for systems that run side by side (old and new builds, settings compared): every server of all of them.</summary>
+    public static async Task<WarmUpResult> UntilJitSettlesAsync(IReadOnlyList<BenchSystem> systems, BenchOptions options, Func<TimeSpan, Task> load)
     {
         if (options.Smoke)
         {
@@ -41,10 +45,11 @@ public static class WarmUp
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var before = system.Processes.ToDictionary(p => p.Name, p => p.JitCpuTime);
+            var processes = systems.SelectMany(s => s.Processes).ToList();
+            var before = processes.ToDictionary(p => p.Pid, p => p.JitCpuTime);
             var slice = Stopwatch.StartNew();
             await load(Slice);
-            var busiest = system.Processes.Max(p => (p.JitCpuTime - before[p.Name]) / slice.Elapsed);
+            var busiest = processes.Max(p => (p.JitCpuTime - before[p.Pid]) / slice.Elapsed);
             if (clock.Elapsed >= options.Warmup && busiest <= QuietShare)
             {
                 return new(clock.Elapsed, Settled: true);

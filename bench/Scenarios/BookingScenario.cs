@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -11,9 +12,10 @@ namespace HotelBooking.Bench.Scenarios;
 /// <summary>
 /// The whole saga through the gateway (REST → booking → availability hold → payment charge → confirm,
 /// three databases): bookings/s and latency at concurrency 1, 8 and 32, arms alternating, on SQLite and,
-/// given <c>--postgres "server connection string"</c>, on PostgreSQL too. Each booking is a different
-/// stay, and the run first imports plenty of rooms, so bookings compete for the database, not for the last
-/// room; a 409 (sold out) is counted apart and is not a booking.
+/// given <c>--postgres</c>, on PostgreSQL too (<c>local</c>: a server of the bench's own, pinned with the
+/// services, whose CPU is counted with theirs). Each booking is a different stay, and the run first imports
+/// plenty of rooms, so bookings compete for the database, not for the last room; a 409 (sold out) is
+/// counted apart and is not a booking. With <c>--baseline</c> both builds run, alternating within every round.
 /// </summary>
 public static class BookingScenario
 {
@@ -32,40 +34,102 @@ public static class BookingScenario
     private const int RoomsPerNight = 5_000;
     private const int FirstNight = 10;
     private const int LastNight = 357;
+    private static readonly string[] CpuColumns = ["gateway", "booking", "availability", "payment", "postgres"];
 
     /// <summary>One round: confirmed bookings/s, latency of every call, and CPU per confirmed booking.</summary>
-    public sealed record Round(double PerSecond, double P50, double P99, int SoldOut, int Errors, string? FirstError, Dictionary<string, double> CpuPerBooking);
+    public sealed record Round(double PerSecond, double P50, double P99, int SoldOut, int Errors, string? FirstError, Dictionary<string, double> CpuPerBooking)
+    {
+        public double TotalCpu => CpuPerBooking.Values.Sum();
+    }
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var report = new StringBuilder();
         var errors = 0;
-        foreach (var (provider, server) in Providers(options))
+        var goals = new List<string>();
+        await using var privatePostgres = options.Postgres == BenchOptions.LocalPostgres ? await PrivatePostgres.StartAsync() : null;
+        foreach (var (provider, server) in Providers(options, privatePostgres))
         {
-            await using var system = await BenchSystem.StartAsync(new SystemOptions { Bookings = true, PostgresServer = server });
-            var (results, warmUp) = await MeasureAsync(system, options, options.Concurrencies(1, 8, 32));
-            errors += results.Values.SelectMany(r => r).Sum(r => r.Errors);
-            report.AppendLine(Table($"{provider}", results, options, warmUp));
+            var systems = new List<BenchSystem>();
+            try
+            {
+                foreach (var checkout in options.Checkouts)
+                {
+                    systems.Add(await BenchSystem.StartAsync(new SystemOptions
+                    {
+                        Checkout = checkout,
+                        Label = options.Baseline is null ? "" : checkout.Label,
+                        Bookings = true,
+                        PostgresServer = server,
+                        PrivatePostgres = server is null ? null : privatePostgres,
+                    }));
+                }
+
+                var (results, warmUp) = await MeasureAsync(systems, options, options.Concurrencies(1, 8, 32));
+                errors += results.Values.SelectMany(r => r).Sum(r => r.Errors);
+                foreach (var system in systems)
+                {
+                    var title = system.Label == "" ? provider : $"{provider}, {system.Label} build";
+                    report.AppendLine(Table(title, results.Where(r => r.Key.System == system).ToDictionary(r => r.Key.Concurrency, r => r.Value),
+                        options, warmUp, postgresCounted: server is not null && privatePostgres is not null));
+                }
+
+                var main = systems[^1];
+                goals.Add(Goal(provider, results.GetValueOrDefault((main, 32)), postgresCounted: server is not null && privatePostgres is not null));
+                if (options.Baseline is not null)
+                {
+                    report.AppendLine(BeforeAfter.Table($"#### booking on {provider}, before ({options.Baseline}) and after (this checkout), alternated within every round",
+                        "old", "new",
+                        options.Concurrencies(1, 8, 32).Select(c => ($"concurrency {c}", (IReadOnlyList<Round>)results[(systems[0], c)], (IReadOnlyList<Round>)results[(systems[1], c)])),
+                        new BeforeAfter.Figure<Round>("bookings/s", r => r.PerSecond, "N1"),
+                        new BeforeAfter.Figure<Round>("p50 ms", r => r.P50 / 1000, "N1"),
+                        new BeforeAfter.Figure<Round>("p99 ms", r => r.P99 / 1000, "N1"),
+                        new BeforeAfter.Figure<Round>("CPU ms per booking, all processes", r => r.TotalCpu, "N2")));
+                }
+            }
+            finally
+            {
+                foreach (var system in systems)
+                {
+                    await system.DisposeAsync();
+                }
+            }
         }
 
+        report.AppendLine("| goal | measured | met |").AppendLine("|---|---|---|");
+        goals.ForEach(g => report.AppendLine(g));
         Console.WriteLine(report);
         return errors == 0 ? 0 : 1;
     }
 
-    public static IEnumerable<(string Provider, string? Server)> Providers(BenchOptions options) =>
-        options.Postgres is null ? [("SQLite", null)] : [("SQLite", null), ("PostgreSQL", options.Postgres)];
+    private static IEnumerable<(string Provider, string? Server)> Providers(BenchOptions options, PrivatePostgres? privatePostgres) =>
+        options.Postgres is null ? [("SQLite", null)] : [("SQLite", null), ("PostgreSQL", privatePostgres?.ConnectionString ?? options.Postgres)];
 
-    public static async Task<(Dictionary<int, List<Round>> Results, WarmUpResult WarmUp)> MeasureAsync(
-        BenchSystem system, BenchOptions options, int[] concurrencies)
+    /// <summary>Books random stays of the imported room types through one system's gateway, counting 409s apart.</summary>
+    public sealed class Booker : IDisposable
     {
-        await ImportRoomsAsync(system);
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, UseProxy = false })
+        private readonly HttpClient _client;
+        private int _soldOut;
+
+        private Booker(BenchSystem system)
         {
-            BaseAddress = system.GatewayRest,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-        var soldOut = 0;
-        async Task Book(int sequence)
+            System = system;
+            _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, UseProxy = false })
+            {
+                BaseAddress = system.GatewayRest,
+                Timeout = TimeSpan.FromSeconds(30),
+            };
+        }
+
+        public BenchSystem System { get; }
+
+        public static async Task<Booker> CreateAsync(BenchSystem system)
+        {
+            await ImportRoomsAsync(system);
+            return new Booker(system);
+        }
+
+        public async Task BookAsync(int sequence)
         {
             var (hotel, room) = RoomTypes[Random.Shared.Next(RoomTypes.Length)];
             var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(Random.Shared.Next(FirstNight, LastNight - 2));
@@ -83,10 +147,10 @@ public static class BookingScenario
                 }),
             };
             request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-            using var response = await client.SendAsync(request);
+            using var response = await _client.SendAsync(request);
             if (response.StatusCode == HttpStatusCode.Conflict)
             {
-                Interlocked.Increment(ref soldOut);
+                Interlocked.Increment(ref _soldOut);
                 return;
             }
 
@@ -96,31 +160,62 @@ public static class BookingScenario
             }
         }
 
-        var results = concurrencies.ToDictionary(c => c, _ => new List<Round>());
-        var warmUp = await WarmUp.UntilJitSettlesAsync(system, options, async slice =>
+        /// <summary>One round of load; CPU per confirmed booking of every process, PostgreSQL's too when the bench runs it.</summary>
+        public async Task<Round> MeasureAsync(int concurrency, TimeSpan duration)
         {
-            foreach (var concurrency in concurrencies)
-            {
-                await Load.RunAsync(concurrency, slice / concurrencies.Length, Book);
-            }
-        });
-
-        for (var round = 0; round < options.Rounds; round++)
-        {
-            foreach (var concurrency in concurrencies)
-            {
-                var soldOutBefore = soldOut;
-                var cpuBefore = system.Processes.ToDictionary(p => p.Name, p => p.CpuTime);
-                var load = await Load.RunAsync(concurrency, options.Duration, Book);
-                var booked = load.Calls - (soldOut - soldOutBefore);
-                var cpu = system.Processes.ToDictionary(p => p.Name,
-                    p => booked > 0 ? (p.CpuTime - cpuBefore[p.Name]).TotalMilliseconds / booked : double.NaN);
-                results[concurrency].Add(new Round(booked / load.Elapsed.TotalSeconds, load.Percentile(0.50), load.Percentile(0.99),
-                    soldOut - soldOutBefore, load.Errors, load.FirstError, cpu));
-            }
+            var soldOutBefore = _soldOut;
+            var cpuBefore = System.CpuTimes();
+            var load = await Load.RunAsync(concurrency, duration, BookAsync);
+            var cpuAfter = System.CpuTimes();
+            var soldOut = _soldOut - soldOutBefore;
+            var booked = load.Calls - soldOut;
+            var cpu = cpuAfter.ToDictionary(p => p.Key, p => booked > 0 ? (p.Value - cpuBefore[p.Key]).TotalMilliseconds / booked : double.NaN);
+            return new Round(booked / load.Elapsed.TotalSeconds, load.Percentile(0.50), load.Percentile(0.99), soldOut, load.Errors, load.FirstError, cpu);
         }
 
-        return (results, warmUp);
+        public void Dispose() => _client.Dispose();
+    }
+
+    public static async Task<(Dictionary<(BenchSystem System, int Concurrency), List<Round>> Results, WarmUpResult WarmUp)> MeasureAsync(
+        IReadOnlyList<BenchSystem> systems, BenchOptions options, int[] concurrencies)
+    {
+        var bookers = new List<Booker>();
+        try
+        {
+            foreach (var system in systems)
+            {
+                bookers.Add(await Booker.CreateAsync(system));
+            }
+
+            var warmUp = await WarmUp.UntilJitSettlesAsync(systems, options, async slice =>
+            {
+                foreach (var concurrency in concurrencies)
+                {
+                    foreach (var booker in bookers)
+                    {
+                        await Load.RunAsync(concurrency, slice / concurrencies.Length / bookers.Count, booker.BookAsync);
+                    }
+                }
+            });
+
+            var results = bookers.SelectMany(b => concurrencies.Select(c => (b.System, c))).ToDictionary(k => k, _ => new List<Round>());
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                foreach (var concurrency in concurrencies)
+                {
+                    foreach (var booker in bookers)
+                    {
+                        results[(booker.System, concurrency)].Add(await booker.MeasureAsync(concurrency, options.Duration));
+                    }
+                }
+            }
+
+            return (results, warmUp);
+        }
+        finally
+        {
+            bookers.ForEach(b => b.Dispose());
+        }
     }
 
     /// <summary>Raises every booked room type to <see cref="RoomsPerNight"/> rooms a night, through the service's own import.</summary>
@@ -154,22 +249,26 @@ public static class BookingScenario
         }
     }
 
-    public static string Table(string title, Dictionary<int, List<Round>> results, BenchOptions options, WarmUpResult warmUp)
+    private static string Ms(double value) => double.IsNaN(value) ? "–" : value.ToString("0.0", CultureInfo.InvariantCulture);
+
+    public static string Table(string title, Dictionary<int, List<Round>> results, BenchOptions options, WarmUpResult warmUp, bool postgresCounted)
     {
         var table = new StringBuilder()
             .AppendLine($"### booking on {title}: POST /api/bookings through the gateway, {options.Rounds} alternating rounds of {options.Duration.TotalSeconds:0.#} s per arm")
             .AppendLine()
-            .AppendLine($"Servers {warmUp}. Bookings/s counts confirmed bookings (201); CPU is each process's user + system time over the round per confirmed booking.")
+            .AppendLine($"Servers {warmUp}. Bookings/s counts confirmed bookings (201); CPU is each process's user + system time over the round per confirmed booking" +
+                (postgresCounted ? ", PostgreSQL's (the postmaster and its backends, on the servers' core) included." : title.StartsWith("PostgreSQL", StringComparison.Ordinal)
+                    ? "; PostgreSQL's is not counted (an outside server: use --postgres local to count it)." : "."))
             .AppendLine()
-            .AppendLine("| concurrency | bookings/s | p50 ms | p99 ms | sold out (409) | errors | CPU ms per booking: gateway / booking / availability / payment |")
-            .AppendLine("|---|---|---|---|---|---|---|");
+            .AppendLine($"| concurrency | bookings/s | p50 ms | p99 ms | sold out (409) | errors | CPU ms per booking: {string.Join(" / ", CpuColumns)} | CPU ms per booking, all |")
+            .AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var (concurrency, rounds) in results)
         {
             table.AppendLine($"| {concurrency} | {Statistics.Spread([.. rounds.Select(r => r.PerSecond)], "N1")} | " +
                 $"{Statistics.Spread([.. rounds.Select(r => r.P50 / 1000)], "N1")} | {Statistics.Spread([.. rounds.Select(r => r.P99 / 1000)], "N1")} | " +
                 $"{rounds.Sum(r => r.SoldOut)} | {rounds.Sum(r => r.Errors)} | " +
-                string.Join(" / ", new[] { "gateway", "booking", "availability", "payment" }.Select(p =>
-                    Statistics.Median(rounds.Select(r => r.CpuPerBooking.GetValueOrDefault(p, double.NaN))).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))) + " |");
+                string.Join(" / ", CpuColumns.Select(p => Ms(Statistics.Median(rounds.Select(r => r.CpuPerBooking.GetValueOrDefault(p, double.NaN)))))) +
+                $" | {Ms(Statistics.Median(rounds.Select(r => r.TotalCpu)))} |");
         }
 
         foreach (var failure in results.Values.SelectMany(r => r).Select(r => r.FirstError).OfType<string>().Distinct())
@@ -178,5 +277,16 @@ public static class BookingScenario
         }
 
         return table.ToString();
+    }
+
+    /// <summary>The goals' rows: bookings/s at concurrency 32 against the floor set from the first settled run, with p99 and CPU beside.</summary>
+    private static string Goal(string provider, List<Round>? rounds, bool postgresCounted)
+    {
+        var floor = provider == "SQLite" ? 130 : 200;
+        var perSecond = rounds is null ? double.NaN : Statistics.Median(rounds.Select(r => r.PerSecond));
+        var detail = rounds is null ? null
+            : $"p99 {Statistics.Median(rounds.Select(r => r.P99 / 1000)):0} ms; {Statistics.Median(rounds.Select(r => r.TotalCpu)):0.0} ms CPU per booking, all processes" +
+              (provider == "SQLite" ? "" : postgresCounted ? ", PostgreSQL's included" : ", PostgreSQL's not counted");
+        return Summary.Goal($"bookings/s on {provider} (concurrency 32) ≥ {floor}", perSecond, "N1", perSecond >= floor, detail: detail);
     }
 }

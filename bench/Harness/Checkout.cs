@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace HotelBooking.Bench.Harness;
+
+/// <summary>
+/// A checkout of this repository whose Release build the bench runs: this one, or another given with
+/// <c>--baseline</c> (an older commit) so that old and new run side by side, driven by the same client code.
+/// </summary>
+public sealed record Checkout(string Label, string Root)
+{
+    public static Checkout Current { get; } = new("new", BenchSystem.RepositoryRoot);
+
+    /// <summary>
+    /// Builds before the gRPC JSON transcoding had availability's hand-written REST endpoint,
+    /// <c>/comparison/hotels/{id}/availability</c>, mapped only in the "Benchmark" environment; later ones
+    /// answer the proto's <c>google.api.http</c> route <c>/v1/hotels/{hotel_id}/availability</c> themselves.
+    /// </summary>
+    public bool HasComparisonEndpoint { get; } = File.Exists(Path.Combine(Root, "Services/Availability/Comparison/RestComparisonApi.cs"));
+
+    /// <summary>The checkout's own REST/JSON path for one availability query, straight to the service.</summary>
+    public string DirectRestPath(StayQuery stay) => HasComparisonEndpoint ? stay.ComparisonPath : stay.TranscodedPath;
+
+    /// <summary>Every service and the gateway in Release (one build of the AppHost, which references them all).</summary>
+    public void BuildRelease()
+    {
+        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(Root, "AppHost"), "-c", "Release", "-v", "q", "--nologo"])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var output = build.StandardOutput.ReadToEnd();
+        build.WaitForExit();
+        if (build.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The Release build of {Root} failed:\n{output}");
+        }
+    }
+}
