@@ -9,13 +9,14 @@ using HotelBooking.Bench.Scenarios;
 //   read-paths      one availability query five ways: gRPC / REST direct, REST via the gateway, gRPC / REST via YARP
 //   streaming       WatchAvailability vs polling GetAvailability at the same freshness
 //   booking         the whole saga through the gateway at concurrency 1, 8, 32 (--postgres "…" for PostgreSQL)
+//   freshness       a change through one availability process until another's stream shows it (--postgres "…" needed)
 //   tracing         read path and booking with OpenTelemetry off, sampling everything, parent-based 10%
 //   payload         bytes on the wire, JSON vs Protobuf, raw, gzip, Brotli
 //   serialization   BenchmarkDotNet: Google.Protobuf vs System.Text.Json (source-generated)
 // The scenarios that start processes build the services in Release, pin them to core 0 and this process
 // to core 1 (taskset), and alternate the arms of each comparison within the run.
 var options = BenchOptions.Parse(args);
-string[] measured = ["read-paths", "streaming", "booking", "tracing"];
+string[] measured = ["read-paths", "streaming", "booking", "tracing", "freshness"];
 
 if (measured.Contains(options.Scenario))
 {
@@ -40,6 +41,8 @@ switch (options.Scenario)
         return await BookingScenario.RunAsync(options);
     case "tracing":
         return await TracingScenario.RunAsync(options);
+    case "freshness":
+        return await FreshnessScenario.RunAsync(options);
     case "payload":
         Console.WriteLine(PayloadScenario.Run());
         return 0;

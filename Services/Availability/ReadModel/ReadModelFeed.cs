@@ -25,12 +25,15 @@ public sealed class ReadModelFeed(
     ILogger<ReadModelFeed> logger) : BackgroundService
 {
     public const string Channel = "inventory_changes";
+    public const string ListenerName = "read-model listener";
 
     private const int PageSize = 2000;
     private const int MaxGaps = 10_000;
     // On loading, rows this far below the highest id are read again: transactions that were committing
     // while the snapshot was read. Re-applying the ones the snapshot already has changes nothing.
     private const long LoadLookback = 1000;
+
+    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<long, DateTimeOffset> _gaps = [];
     private long _readUpTo;
@@ -84,8 +87,9 @@ public sealed class ReadModelFeed(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // A lost connection (and the notifications it would have had): reconnect soon, then catch up.
                 ReadModelLog.FeedFailed(logger, ex);
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+                await Task.Delay(ReconnectDelay, stoppingToken);
             }
         }
     }
@@ -104,6 +108,7 @@ public sealed class ReadModelFeed(
     private async Task ListenAsync(string connectionString, CancellationToken stoppingToken)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 10 };
+        builder.ApplicationName = $"{builder.ApplicationName} {ListenerName}".Trim(); // an operator can tell it apart
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync(stoppingToken);
         await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
