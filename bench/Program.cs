@@ -13,9 +13,10 @@ using HotelBooking.Bench.Stub;
 //   streaming       WatchAvailability vs polling GetAvailability at the same freshness
 //   booking         the whole saga through the gateway at concurrency 1, 8, 32 (--postgres [local|"…"] for PostgreSQL)
 //   tracing         read path and booking with OpenTelemetry off, as shipped, sampling everything
-// --baseline <another checkout>: builds it too and runs its arms alternately with this checkout's (read-paths, booking).
+//   freshness       a change through one availability process until another's stream shows it (--postgres needed)
 //   payload         bytes on the wire, JSON vs Protobuf, raw, gzip, Brotli
 //   serialization   BenchmarkDotNet: Google.Protobuf vs System.Text.Json (source-generated)
+// --baseline <another checkout>: builds it too and runs its arms alternately with this checkout's (read-paths, booking).
 // The scenarios that start processes build the services in Release, pin them to core 0 and this process
 // to core 1 (taskset), and alternate the arms of each comparison within the run.
 if (args.FirstOrDefault() == StubAvailabilityServer.Mode)
@@ -24,7 +25,7 @@ if (args.FirstOrDefault() == StubAvailabilityServer.Mode)
 }
 
 var options = BenchOptions.Parse(args);
-string[] measured = ["read-paths", "search", "streaming", "booking", "tracing"];
+string[] measured = ["read-paths", "search", "streaming", "booking", "tracing", "freshness"];
 
 if (measured.Contains(options.Scenario))
 {
@@ -51,6 +52,8 @@ switch (options.Scenario)
         return await BookingScenario.RunAsync(options);
     case "tracing":
         return await TracingScenario.RunAsync(options);
+    case "freshness":
+        return await FreshnessScenario.RunAsync(options);
     case "payload":
         Console.WriteLine(PayloadScenario.Run());
         return 0;

@@ -22,6 +22,9 @@ public sealed record SystemOptions
     /// <summary>The bench's own PostgreSQL server, when it runs one: its CPU is counted with the system's.</summary>
     public PrivatePostgres? PrivatePostgres { get; init; }
 
+    /// <summary>A second availability process on the same database (<see cref="BenchSystem.AvailabilityGrpcB"/>): the freshness scenario.</summary>
+    public bool SecondAvailability { get; init; }
+
     /// <summary>Environment for every process (the tracing scenario's OpenTelemetry settings).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
@@ -52,6 +55,7 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public Uri AvailabilityGrpc { get; } = FreeLoopbackUri();
     public Uri AvailabilityRest { get; } = FreeLoopbackUri();
+    public Uri AvailabilityGrpcB { get; } = FreeLoopbackUri();
     public Uri GatewayRest { get; } = FreeLoopbackUri();
     public Uri GatewayGrpc { get; } = FreeLoopbackUri();
     private Uri PaymentGrpc { get; } = FreeLoopbackUri();
@@ -124,6 +128,12 @@ public sealed class BenchSystem : IAsyncDisposable
             }
 
             Availability = await StartAsync("availability", "Services/Availability/bin/Release/net10.0/Availability.dll", availability, AvailabilityGrpc, http2: true);
+
+            if (options.SecondAvailability)
+            {
+                var second = Service("availability-db", AvailabilityGrpcB); // the same database: the connection string names it
+                await StartAsync("availability-b", "Services/Availability/bin/Release/net10.0/Availability.dll", second, AvailabilityGrpcB, http2: true);
+            }
         }
 
         if (options.Bookings)

@@ -1,4 +1,5 @@
 using HotelBooking.Availability.Domain;
+using HotelBooking.Availability.ReadModel;
 using Microsoft.EntityFrameworkCore;
 
 namespace HotelBooking.Availability.Data;
@@ -10,6 +11,8 @@ public class AvailabilityDbContext(DbContextOptions options) : DbContext(options
     public DbSet<RoomType> RoomTypes => Set<RoomType>();
     public DbSet<InventoryNight> Inventory => Set<InventoryNight>();
     public DbSet<Hold> Holds => Set<Hold>();
+    /// <summary>Written only by the triggers on Inventory (migration AddChangeLog); read by the read model.</summary>
+    public DbSet<InventoryChange> InventoryChanges => Set<InventoryChange>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -49,6 +52,13 @@ public class AvailabilityDbContext(DbContextOptions options) : DbContext(options
             hold.Property(h => h.Status).HasConversion<string>().HasMaxLength(16);
             hold.Ignore(h => h.Stay);
             hold.Property(h => h.TraceParent).HasMaxLength(55);
+        });
+
+        modelBuilder.Entity<InventoryChange>(change =>
+        {
+            change.Property(c => c.Id).ValueGeneratedOnAdd();
+            change.Property(c => c.RoomTypeId).HasMaxLength(64);
+            change.HasIndex(c => c.ChangedAtMs);
         });
     }
 }

@@ -12,6 +12,8 @@ public sealed class InventoryNight
     public int Sold { get; set; }
     public int Held { get; set; }
     public required long RateMinor { get; set; }
+    /// <summary>Grows by one with every change of the night: the read model keeps the newest state it was told of.</summary>
+    public long Version { get; set; }
 
     public int Free => Total - Sold - Held;
 }

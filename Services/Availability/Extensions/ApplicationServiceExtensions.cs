@@ -1,6 +1,8 @@
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Holds;
 using HotelBooking.Availability.Quotes;
+using HotelBooking.Availability.ReadModel;
+using HotelBooking.Availability.Search;
 using HotelBooking.Availability.Streaming;
 using HotelBooking.Services.Shared.Data;
 
@@ -21,9 +23,18 @@ internal static class ApplicationServiceExtensions
             .BindConfiguration(HoldOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<ReadModelOptions>()
+            .BindConfiguration(ReadModelOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<AvailabilityModel>();
+        // First of the hosted services: the model is loaded before anything serves or sweeps.
+        builder.Services.AddSingleton<ReadModelFeed>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ReadModelFeed>());
+        builder.Services.AddSingleton<CitySearch>();
         builder.Services.AddScoped<HoldLedger>();
         builder.Services.AddSingleton<AvailabilityTelemetry>();
-        builder.Services.AddScoped<StayQuoter>();
+        builder.Services.AddSingleton<StayQuoter>();
 
         builder.Services.AddOptions<StreamingOptions>()
             .BindConfiguration(StreamingOptions.Section)

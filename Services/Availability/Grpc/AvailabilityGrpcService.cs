@@ -1,64 +1,83 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Domain;
 using HotelBooking.Availability.Holds;
 using HotelBooking.Availability.Quotes;
+using HotelBooking.Availability.ReadModel;
+using HotelBooking.Availability.Search;
 using HotelBooking.Availability.Streaming;
 using HotelBooking.Contracts;
 using HotelBooking.Contracts.Common.V1;
 using HotelBooking.Services.Shared.Grpc;
-using Microsoft.EntityFrameworkCore;
 using Proto = HotelBooking.Contracts.Availability.V1;
 
 namespace HotelBooking.Availability.Grpc;
 
 public sealed class AvailabilityGrpcService(
-    AvailabilityDbContext db,
     HoldLedger holds,
     StayQuoter quoter,
+    CitySearch search,
+    AvailabilityModel model,
     AvailabilityStreams streams,
     StreamTracker tracker,
     InventoryImporter importer,
-    AvailabilityChanges changes,
     TimeProvider time,
     ILogger<AvailabilityGrpcService> logger) : Proto.AvailabilityService.AvailabilityServiceBase
 {
-    public override async Task<Proto.ListHotelsResponse> ListHotels(Proto.ListHotelsRequest request, ServerCallContext context)
-    {
-        var query = db.Hotels.AsNoTracking().Include(h => h.RoomTypes).AsQueryable();
-        if (!string.IsNullOrWhiteSpace(request.City))
+    public override Task<Proto.ListCitiesResponse> ListCities(Proto.ListCitiesRequest request, ServerCallContext context) =>
+        Task.FromResult(new Proto.ListCitiesResponse
         {
-            var city = request.City.Trim().ToLower();
-            query = query.Where(h => h.City.ToLower() == city);
-        }
+            Cities = { search.Cities().Select(c => new Proto.City { Name = c.Name, HotelCount = c.HotelCount }) },
+        });
 
-        var hotels = await query.OrderBy(h => h.City).ThenBy(h => h.Name).ToListAsync(context.CancellationToken);
-        return new() { Hotels = { hotels.Select(MapToProto) } };
+    public override Task<Proto.ListHotelsResponse> ListHotels(Proto.ListHotelsRequest request, ServerCallContext context)
+    {
+        var hotels = string.IsNullOrWhiteSpace(request.City) ? model.Hotels : model.HotelsIn(request.City);
+        return Task.FromResult(new Proto.ListHotelsResponse { Hotels = { hotels.Select(MapToProto) } });
     }
 
-    public override async Task<Proto.GetHotelResponse> GetHotel(Proto.GetHotelRequest request, ServerCallContext context)
+    public override Task<Proto.GetHotelResponse> GetHotel(Proto.GetHotelRequest request, ServerCallContext context)
     {
-        var hotel = await quoter.FindHotelAsync(request.HotelId, context.CancellationToken);
+        var hotel = quoter.FindHotel(request.HotelId);
         if (hotel is null)
         {
             AvailabilityErrors.HotelNotFound(request.HotelId);
         }
 
-        return new() { Hotel = MapToProto(hotel) };
+        return Task.FromResult(new Proto.GetHotelResponse { Hotel = MapToProto(hotel) });
     }
 
-    public override async Task<Proto.GetAvailabilityResponse> GetAvailability(Proto.GetAvailabilityRequest request, ServerCallContext context)
+    public override Task<Proto.SearchHotelsResponse> SearchHotels(Proto.SearchHotelsRequest request, ServerCallContext context)
     {
-        var target = await QuotableAsync(MapToCriteria(request.HotelId, request.CheckIn, request.CheckOut, request.Guests), context);
-        return new() { Availability = MapToProto(await quoter.QuoteAsync(target, context.CancellationToken)) };
+        var result = search.Search(new SearchCriteria(request.City, request.CheckIn.ToDateOnly(), request.CheckOut.ToDateOnly(),
+            request.Guests, request.PageSize, request.PageToken));
+        if (result.Problems.Count > 0)
+        {
+            RpcErrors.InvalidArgument([.. result.Problems.Select(p => new FieldError(p.Field, p.Message))]);
+        }
+
+        return Task.FromResult(new Proto.SearchHotelsResponse
+        {
+            City = request.City,
+            CheckIn = request.CheckIn,
+            CheckOut = request.CheckOut,
+            Guests = request.Guests,
+            Offers = { result.Offers.Select(MapToProto) },
+            NextPageToken = result.NextPageToken ?? "",
+        });
+    }
+
+    public override Task<Proto.GetAvailabilityResponse> GetAvailability(Proto.GetAvailabilityRequest request, ServerCallContext context)
+    {
+        var target = Quotable(MapToCriteria(request.HotelId, request.CheckIn, request.CheckOut, request.Guests));
+        return Task.FromResult(new Proto.GetAvailabilityResponse { Availability = MapToProto(quoter.Quote(target)) });
     }
 
     public override async Task WatchAvailability(Proto.WatchAvailabilityRequest request,
         IServerStreamWriter<Proto.WatchAvailabilityResponse> responseStream, ServerCallContext context)
     {
         using var stream = OpenStream("WatchAvailability");
-        var target = await QuotableAsync(MapToCriteria(request.HotelId, request.CheckIn, request.CheckOut, request.Guests), context);
+        var target = Quotable(MapToCriteria(request.HotelId, request.CheckIn, request.CheckOut, request.Guests));
         await streams.WatchAsync(target,
             quote => responseStream.WriteAsync(new() { Availability = MapToProto(quote) }, context.CancellationToken),
             context.CancellationToken);
@@ -105,12 +124,7 @@ public sealed class AvailabilityGrpcService(
         }
 
         var stay = new Stay(criteria.CheckIn!.Value, criteria.CheckOut!.Value);
-        if (await holds.FindByRequestIdAsync(request.RequestId, context.CancellationToken) is { } existing)
-        {
-            return new() { Hold = MapToProto(EnsureSameHold(existing, request, stay)) };
-        }
-
-        var hotel = await quoter.FindHotelAsync(request.HotelId, context.CancellationToken);
+        var hotel = quoter.FindHotel(request.HotelId);
         if (hotel is null)
         {
             AvailabilityErrors.HotelNotFound(request.HotelId);
@@ -127,29 +141,22 @@ public sealed class AvailabilityGrpcService(
             RpcErrors.InvalidArgument("guests", $"{roomType.Name} sleeps at most {roomType.Capacity} guests.");
         }
 
-        Hold? hold;
-        try
+        var result = await holds.TryCreateAsync(request.RequestId, hotel, roomType, stay, request.Rooms, context.CancellationToken);
+        switch (result.Outcome)
         {
-            hold = await holds.TryCreateAsync(request.RequestId, hotel, roomType, stay, request.Rooms, context.CancellationToken);
-        }
-        catch (DbUpdateException) when (!context.CancellationToken.IsCancellationRequested)
-        {
-            // A concurrent retry with the same request id created it first.
-            hold = await holds.FindByRequestIdAsync(request.RequestId, context.CancellationToken);
-            if (hold is null)
-            {
+            case CreateOutcome.AlreadyCreated:
+                return new() { Hold = MapToProto(EnsureSameHold(result.Hold!, request, stay)) };
+            case CreateOutcome.RequestInProgress:
                 // The insert failed, yet no hold has this request id: nothing was taken, and a retry decides.
                 RpcErrors.Aborted(ErrorReasons.RequestInProgress, "Concurrent hold creation; retry.");
-            }
+                break;
+            case CreateOutcome.RoomsUnavailable:
+                RpcErrors.FailedPrecondition(ErrorReasons.RoomsUnavailable,
+                    $"Not enough {roomType.Name} rooms are free for every night from {stay.CheckIn:yyyy-MM-dd} to {stay.CheckOut:yyyy-MM-dd}.");
+                break;
         }
 
-        if (hold is null)
-        {
-            RpcErrors.FailedPrecondition(ErrorReasons.RoomsUnavailable,
-                $"Not enough {roomType.Name} rooms are free for every night from {stay.CheckIn:yyyy-MM-dd} to {stay.CheckOut:yyyy-MM-dd}.");
-        }
-
-        changes.Publish(new(hold.HotelId, hold.CheckIn, hold.CheckOut));
+        var hold = result.Hold!;
         AvailabilityLog.HoldCreated(logger, hold.Id, hold.RoomTypeId, hold.Rooms, hold.Stay.Nights);
         return new() { Hold = MapToProto(hold) };
     }
@@ -163,7 +170,6 @@ public sealed class AvailabilityGrpcService(
                 RpcErrors.NotFound($"Hold '{request.HoldId}' was not found.");
                 break;
             case HoldOutcome.Expired:
-                changes.Publish(new(result.Hold!.HotelId, result.Hold.CheckIn, result.Hold.CheckOut));
                 RpcErrors.FailedPrecondition(ErrorReasons.HoldExpired, $"Hold '{request.HoldId}' expired before it was confirmed.");
                 break;
             case HoldOutcome.Released:
@@ -196,14 +202,13 @@ public sealed class AvailabilityGrpcService(
             RpcErrors.NotFound($"Hold '{holdId}' was not found.");
         }
 
-        changes.Publish(new(result.Hold!.HotelId, result.Hold.CheckIn, result.Hold.CheckOut));
-        return new() { Hold = MapToProto(result.Hold) };
+        return new() { Hold = MapToProto(result.Hold!) };
     }
 
     /// <summary>The target the criteria name; a call with criteria that cannot be quoted fails here.</summary>
-    private async Task<QuoteTarget> QuotableAsync(QuoteCriteria criteria, ServerCallContext context)
+    private QuoteTarget Quotable(QuoteCriteria criteria)
     {
-        var result = await quoter.CheckAsync(criteria, context.CancellationToken);
+        var result = quoter.Check(criteria);
         if (result.Target is null)
         {
             AvailabilityErrors.Refuse(result);
@@ -261,6 +266,20 @@ public sealed class AvailabilityGrpcService(
         },
     };
 
+    private static Proto.HotelOffer MapToProto(HotelOffer offer) => new()
+    {
+        HotelId = offer.Hotel.Id,
+        Name = offer.Hotel.Name,
+        CheapestRoom = new Proto.RoomAvailability
+        {
+            RoomTypeId = offer.RoomType.Id,
+            Name = offer.RoomType.Name,
+            Capacity = offer.RoomType.Capacity,
+            Available = offer.Available,
+            TotalPrice = Money.FromMinor(offer.TotalMinor, offer.Hotel.Currency),
+        },
+    };
+
     private static Proto.StreamQuotesResponse MapToProto(QuoteAnswer answer) => answer.Quote is { } quote
         ? new() { Quote = MapToProto(quote), Pushed = answer.Pushed }
         : new() { Error = AvailabilityErrors.StatusOf(answer.Refused!), Pushed = answer.Pushed };
@@ -272,7 +291,7 @@ public sealed class AvailabilityGrpcService(
         City = hotel.City,
         RoomTypes =
         {
-            hotel.RoomTypes.OrderBy(r => r.NightlyRateMinor).Select(r => new Proto.RoomType
+            hotel.RoomTypes.Select(r => new Proto.RoomType // cheapest first: the model keeps them so
             {
                 RoomTypeId = r.Id,
                 Name = r.Name,

@@ -1,4 +1,3 @@
-using HotelBooking.Availability.Streaming;
 using Microsoft.Extensions.Options;
 
 namespace HotelBooking.Availability.Holds;
@@ -9,7 +8,6 @@ public sealed class HoldExpiryWorker(
     TimeProvider time,
     IOptions<HoldOptions> options,
     AvailabilityTelemetry telemetry,
-    AvailabilityChanges changes,
     ILogger<HoldExpiryWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,8 +23,7 @@ public sealed class HoldExpiryWorker(
                 telemetry.ActiveHoldsCounted(await ledger.CountActiveAsync(stoppingToken));
                 if (expired > 0)
                 {
-                    // Which hotels is not tracked here: every stream re-checks, and only sends what changed.
-                    changes.Publish(new(null, DateOnly.MinValue, DateOnly.MaxValue));
+                    // The ledger applied the freed nights to the read model, which woke the streams.
                     HoldLog.Expired(logger, expired);
                 }
             }

@@ -1,5 +1,6 @@
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Domain;
+using HotelBooking.Availability.ReadModel;
 using HotelBooking.ServiceDefaults.Telemetry;
 using HotelBooking.Services.Shared.Data;
 using Microsoft.EntityFrameworkCore;
@@ -21,42 +22,66 @@ public enum HoldOutcome
 
 public readonly record struct HoldResult(HoldOutcome Outcome, Hold? Hold);
 
+public enum CreateOutcome
+{
+    Created,
+    /// <summary>A hold with this request id exists already: it is the answer (the caller checks it is the same hold).</summary>
+    AlreadyCreated,
+    RoomsUnavailable,
+    /// <summary>Another call with the same request id was creating it at the same time and did not finish.</summary>
+    RequestInProgress,
+}
+
+public readonly record struct CreateResult(CreateOutcome Outcome, Hold? Hold);
+
 /// <summary>
 /// Every change to held and sold rooms. Each one is a conditional UPDATE inside a transaction, so the
 /// database, not an in-process lock, guarantees that no night is ever oversold, however many instances run.
 /// A hold moves Active → Confirmed | Released | Expired and Confirmed → Released, each move only from the
-/// state it was read in; a caller that loses a race is told the state the winner left.
+/// state it is in (the UPDATE says which); a caller that loses a race is told the state the winner left.
 /// Each transaction locks at most one hold, then its nights: with PostgreSQL's row locks a transaction that
 /// held several holds' nights could deadlock with a confirm; a deadlock or serialization failure that still
 /// happens is retried (<see cref="InTransactionAsync"/>).
+/// The nights' UPDATEs return the nights as they leave them (<c>RETURNING</c>, SQLite ≥ 3.35 and PostgreSQL):
+/// that is the price of a new hold, and what the <see cref="AvailabilityModel"/> applies after the commit,
+/// with no read afterwards.
 /// </summary>
-public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOptions<HoldOptions> options)
+public sealed class HoldLedger(AvailabilityDbContext db, AvailabilityModel model, TimeProvider time, IOptions<HoldOptions> options)
 {
+    private const int SweepBatchSize = 200;
+
     private DateTime UtcNow => time.GetStorableUtcNow();
 
-    /// <summary>Takes <paramref name="rooms"/> rooms for every night of the stay, or returns null when any night lacks them.</summary>
-    public async Task<Hold?> TryCreateAsync(string requestId, Hotel hotel, RoomType roomType, Stay stay, int rooms, CancellationToken cancellationToken) =>
-        await TryTakeAsync(requestId, hotel, roomType, stay, rooms, cancellationToken)
-        // Short of rooms: some may be held by holds past their time that the sweeper has not freed yet.
-        // Freeing them costs a query, so it is done only when it can make the difference.
-        ?? (await ExpireDueAsync(roomType.Id, cancellationToken) > 0
-            ? await TryTakeAsync(requestId, hotel, roomType, stay, rooms, cancellationToken)
-            : null);
+    /// <summary>
+    /// Takes <paramref name="rooms"/> rooms for every night of the stay. The rooms are taken and the hold
+    /// inserted first; only when that fails is the request id looked up (a retry of a hold made already).
+    /// </summary>
+    public async Task<CreateResult> TryCreateAsync(string requestId, Hotel hotel, RoomType roomType, Stay stay, int rooms, CancellationToken cancellationToken)
+    {
+        var result = await TryTakeAsync(requestId, hotel, roomType, stay, rooms, cancellationToken);
+        if (result.Outcome == CreateOutcome.RoomsUnavailable
+            // Short of rooms: some may be held by holds past their time that the sweeper has not freed yet.
+            // Freeing them costs a query, so it is done only when it can make the difference.
+            && await ExpireDueAsync(roomType.Id, cancellationToken) > 0)
+        {
+            result = await TryTakeAsync(requestId, hotel, roomType, stay, rooms, cancellationToken);
+        }
 
-    private Task<Hold?> TryTakeAsync(string requestId, Hotel hotel, RoomType roomType, Stay stay, int rooms, CancellationToken cancellationToken) =>
-        InTransactionAsync(async (transaction, token) =>
+        return result;
+    }
+
+    private async Task<CreateResult> TryTakeAsync(string requestId, Hotel hotel, RoomType roomType, Stay stay, int rooms, CancellationToken cancellationToken)
+    {
+        var taken = await InTransactionAsync<CreateResult?>(async (transaction, token) =>
         {
             var now = UtcNow;
-            var taken = await NightsOf(roomType.Id, stay)
-                .Where(n => n.Total - n.Sold - n.Held >= rooms)
-                .ExecuteUpdateAsync(set => set.SetProperty(n => n.Held, n => n.Held + rooms), token);
-            if (taken != stay.Nights)
+            var nights = await ShiftNightsAsync(roomType.Id, stay, held: rooms, sold: 0, freeAtLeast: rooms, token);
+            if (nights.Count != stay.Nights)
             {
                 await transaction.RollbackAsync(token);
                 return null;
             }
 
-            var ratePerRoom = await NightsOf(roomType.Id, stay).SumAsync(n => n.RateMinor, token);
             var hold = new Hold
             {
                 Id = Hold.NewId(),
@@ -66,7 +91,7 @@ public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOpt
                 CheckIn = stay.CheckIn,
                 CheckOut = stay.CheckOut,
                 Rooms = rooms,
-                TotalMinor = ratePerRoom * rooms,
+                TotalMinor = nights.Sum(n => n.RateMinor) * rooms,
                 Currency = hotel.Currency,
                 Status = HoldStatus.Active,
                 CreatedAt = now,
@@ -77,10 +102,34 @@ public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOpt
             // A failed insert rolls the whole transaction back, so EF Core's savepoint around it would be two
             // statements for nothing.
             db.Database.AutoSavepointsEnabled = false;
-            await db.SaveChangesAsync(token);
+            try
+            {
+                await db.SaveChangesAsync(token);
+            }
+            catch (DbUpdateException) when (!token.IsCancellationRequested)
+            {
+                // The request id is taken (the one unique key a new hold can collide on): nothing was taken.
+                await transaction.RollbackAsync(token);
+                return new CreateResult(CreateOutcome.AlreadyCreated, null);
+            }
+
             await transaction.CommitAsync(token);
-            return hold;
+            model.Apply(roomType.Id, nights);
+            model.Track(hold);
+            return new CreateResult(CreateOutcome.Created, hold);
         }, cancellationToken);
+
+        if (taken is { Outcome: CreateOutcome.Created } created)
+        {
+            return created;
+        }
+
+        // Not taken: a hold made earlier with this request id is the answer, whether or not rooms are left.
+        var existing = await FindByRequestIdAsync(requestId, cancellationToken);
+        return existing is not null ? new CreateResult(CreateOutcome.AlreadyCreated, existing)
+            : taken is null ? new CreateResult(CreateOutcome.RoomsUnavailable, null)
+            : new CreateResult(CreateOutcome.RequestInProgress, null);
+    }
 
     public Task<int> CountActiveAsync(CancellationToken cancellationToken)
     {
@@ -96,109 +145,95 @@ public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOpt
     /// released or has expired says so (and an expired one that was not swept yet is expired now).
     /// </summary>
     public Task<HoldResult> ConfirmAsync(string holdId, CancellationToken cancellationToken) =>
-        ChangeAsync(holdId, (status, expired) => status switch
-        {
-            HoldStatus.Active when expired => HoldStatus.Expired,
-            HoldStatus.Active => HoldStatus.Confirmed,
-            _ => null,
-        }, cancellationToken);
+        ChangeAsync(holdId, [(HoldStatus.Active, HoldStatus.Confirmed)], cancellationToken);
 
     /// <summary>
     /// Gives the rooms of an active or confirmed hold back. Releasing twice changes nothing; a hold that had
     /// already expired says Expired (its rooms were free already).
     /// </summary>
     public Task<HoldResult> ReleaseAsync(string holdId, CancellationToken cancellationToken) =>
-        ChangeAsync(holdId, (status, expired) => status switch
-        {
-            HoldStatus.Active when expired => HoldStatus.Expired,
-            HoldStatus.Active or HoldStatus.Confirmed => HoldStatus.Released,
-            _ => null,
-        }, cancellationToken);
+        ChangeAsync(holdId, [(HoldStatus.Active, HoldStatus.Released), (HoldStatus.Confirmed, HoldStatus.Released)], cancellationToken);
 
     /// <summary>Expires active holds past their time (of one room type, or all), each in its own transaction. Returns how many.</summary>
-    public async Task<int> ExpireDueAsync(string? roomTypeId, CancellationToken cancellationToken, int batchSize = 200)
+    public async Task<int> ExpireDueAsync(string? roomTypeId, CancellationToken cancellationToken) =>
+        (await ExpireDueAsync(roomTypeId, UtcNow, cancellationToken)).Expired;
+
+    private async Task<(int Due, int Expired)> ExpireDueAsync(string? roomTypeId, DateTime now, CancellationToken cancellationToken)
     {
-        var now = UtcNow;
         var due = await db.Holds.AsNoTracking()
             .Where(h => h.Status == HoldStatus.Active && h.ExpiresAt <= now)
             .Where(h => roomTypeId == null || h.RoomTypeId == roomTypeId)
             .OrderBy(h => h.ExpiresAt)
             .Select(h => h.Id)
-            .Take(batchSize)
+            .Take(SweepBatchSize)
             .ToListAsync(cancellationToken);
 
         var expired = 0;
         foreach (var holdId in due)
         {
-            var result = await ChangeAsync(holdId, (status, isExpired) => status == HoldStatus.Active && isExpired ? HoldStatus.Expired : null, cancellationToken);
+            var result = await ChangeAsync(holdId, [(HoldStatus.Active, HoldStatus.Expired)], cancellationToken);
             if (result.Outcome == HoldOutcome.Expired)
             {
                 expired++;
             }
         }
 
-        return expired;
+        return (due.Count, expired);
     }
 
     /// <summary>Sweeps expired holds; used by the background worker.</summary>
-    public Task<int> SweepExpiredAsync(CancellationToken cancellationToken) => ExpireDueAsync(roomTypeId: null, cancellationToken);
-
-    /// <summary>
-    /// Rooms of holds that have expired but are not swept yet, per room type and night: readers add them
-    /// back so availability is exact to the second without writing on a read.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<string, Dictionary<DateOnly, int>>> ExpiredUnsweptAsync(
-        string hotelId, Stay stay, CancellationToken cancellationToken)
+    public async Task<int> SweepExpiredAsync(CancellationToken cancellationToken)
     {
         var now = UtcNow;
-        var holds = await db.Holds.AsNoTracking()
-            .Where(h => h.HotelId == hotelId && h.Status == HoldStatus.Active && h.ExpiresAt <= now
-                && h.CheckIn < stay.CheckOut && h.CheckOut > stay.CheckIn)
-            .ToListAsync(cancellationToken);
-
-        var released = new Dictionary<string, Dictionary<DateOnly, int>>();
-        foreach (var hold in holds)
+        var (due, expired) = await ExpireDueAsync(roomTypeId: null, now, cancellationToken);
+        if (due < SweepBatchSize)
         {
-            var perNight = released.TryGetValue(hold.RoomTypeId, out var existing) ? existing : released[hold.RoomTypeId] = [];
-            foreach (var night in hold.Stay.EachNight())
-            {
-                perNight[night] = perNight.GetValueOrDefault(night) + hold.Rooms;
-            }
+            // Every hold due by now is out of the active state, whichever process moved it.
+            model.ForgetDueBy(now);
         }
 
-        return released;
+        return expired;
     }
 
     /// <summary>
-    /// Moves a hold to the state <paramref name="next"/> picks for the state it is in (null: leave it), and
-    /// the rooms of its nights with it. The move is a conditional UPDATE from the state read; when another
-    /// caller moved the hold in between, the state is read again and <paramref name="next"/> asked again,
-    /// so the outcome is always the state the hold is really in. Every hold reaches a final state in at most
-    /// two moves, so this ends.
+    /// Moves a hold along the first of <paramref name="moves"/> whose from-state it is in, and the rooms of
+    /// its nights with it: a conditional UPDATE of the hold that returns it, then of its nights. A hold past
+    /// its expiry moves to Expired whatever the move asked. When no move applies, the hold is read: its
+    /// state is the answer (or it does not exist).
     /// </summary>
-    private Task<HoldResult> ChangeAsync(string holdId, Func<HoldStatus, bool, HoldStatus?> next, CancellationToken cancellationToken) =>
+    private Task<HoldResult> ChangeAsync(string holdId, (HoldStatus From, HoldStatus To)[] moves, CancellationToken cancellationToken) =>
         InTransactionAsync(async (transaction, token) =>
         {
-            var hold = await db.Holds.AsNoTracking().FirstOrDefaultAsync(h => h.Id == holdId, token);
-            if (hold is null)
+            foreach (var (from, to) in moves)
             {
-                return new HoldResult(HoldOutcome.NotFound, null);
-            }
-
-            var now = UtcNow;
-            while (next(hold.Status, now >= hold.ExpiresAt) is { } to)
-            {
-                if (await MoveAsync(hold, hold.Status, to, token))
+                var hold = await MoveHoldAsync(holdId, from, to, token);
+                if (hold is null)
                 {
-                    hold.Status = to;
-                    break;
+                    continue;
                 }
 
-                hold.Status = await db.Holds.Where(h => h.Id == holdId).Select(h => h.Status).FirstAsync(token);
+                using var trace = hold.Status == HoldStatus.Expired
+                    ? AvailabilityTelemetry.Source.StartLinkedRoot("hold expire", hold.TraceParent)
+                    : (TraceLinks.LinkedRoot?)null;
+                trace?.Activity?.SetTag("hotelbooking.hold.id", hold.Id);
+                trace?.Activity?.SetTag("hotelbooking.hold.rooms", hold.Rooms);
+                var rooms = hold.Rooms;
+                var nights = (from, hold.Status) switch
+                {
+                    (HoldStatus.Active, HoldStatus.Confirmed) => await ShiftNightsAsync(hold.RoomTypeId, hold.Stay, held: -rooms, sold: rooms, freeAtLeast: 0, token),
+                    (HoldStatus.Active, _) => await ShiftNightsAsync(hold.RoomTypeId, hold.Stay, held: -rooms, sold: 0, freeAtLeast: 0, token),
+                    (HoldStatus.Confirmed, HoldStatus.Released) => await ShiftNightsAsync(hold.RoomTypeId, hold.Stay, held: 0, sold: -rooms, freeAtLeast: 0, token),
+                    _ => throw new InvalidOperationException($"A hold cannot move from {from} to {hold.Status}."),
+                };
+                await transaction.CommitAsync(token);
+                model.Apply(hold.RoomTypeId, nights);
+                model.Forget(hold);
+                return new HoldResult(OutcomeOf(hold.Status), hold);
             }
 
+            var current = await db.Holds.AsNoTracking().FirstOrDefaultAsync(h => h.Id == holdId, token);
             await transaction.CommitAsync(token);
-            return new HoldResult(OutcomeOf(hold.Status), hold);
+            return current is null ? new HoldResult(HoldOutcome.NotFound, null) : new HoldResult(OutcomeOf(current.Status), current);
         }, cancellationToken);
 
     private static HoldOutcome OutcomeOf(HoldStatus status) => status switch
@@ -209,35 +244,50 @@ public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOpt
         _ => throw new InvalidOperationException($"A change left a hold {status}."),
     };
 
-    /// <summary>Moves a hold from one state to another only if no one else moved it first, and its rooms with it.</summary>
-    private async Task<bool> MoveAsync(Hold hold, HoldStatus from, HoldStatus to, CancellationToken cancellationToken)
+    /// <summary>
+    /// The hold as it is after moving from <paramref name="from"/> (to Expired instead of <paramref name="to"/>
+    /// when an active hold is past its expiry; only then when <paramref name="to"/> is Expired), or null when
+    /// it is not in <paramref name="from"/>.
+    /// </summary>
+    private async Task<Hold?> MoveHoldAsync(string holdId, HoldStatus from, HoldStatus to, CancellationToken cancellationToken)
     {
-        using var trace = to == HoldStatus.Expired
-            ? AvailabilityTelemetry.Source.StartLinkedRoot("hold expire", hold.TraceParent)
-            : (TraceLinks.LinkedRoot?)null;
-        trace?.Activity?.SetTag("hotelbooking.hold.id", hold.Id);
-        trace?.Activity?.SetTag("hotelbooking.hold.rooms", hold.Rooms);
-        var moved = await db.Holds
-            .Where(h => h.Id == hold.Id && h.Status == from)
-            .ExecuteUpdateAsync(set => set.SetProperty(h => h.Status, to), cancellationToken) == 1;
-        if (!moved)
+        var now = UtcNow;
+        var fromName = from.ToString();
+        var toName = to.ToString();
+        var expiredName = nameof(HoldStatus.Expired);
+        var update = (from, to) switch
         {
-            return false;
-        }
-
-        var rooms = hold.Rooms;
-        var nights = NightsOf(hold.RoomTypeId, hold.Stay);
-        await ((from, to) switch
-        {
-            (HoldStatus.Active, HoldStatus.Confirmed) => nights.ExecuteUpdateAsync(set => set
-                .SetProperty(n => n.Held, n => n.Held - rooms)
-                .SetProperty(n => n.Sold, n => n.Sold + rooms), cancellationToken),
-            (HoldStatus.Active, _) => nights.ExecuteUpdateAsync(set => set.SetProperty(n => n.Held, n => n.Held - rooms), cancellationToken),
-            (HoldStatus.Confirmed, HoldStatus.Released) => nights.ExecuteUpdateAsync(set => set.SetProperty(n => n.Sold, n => n.Sold - rooms), cancellationToken),
-            _ => throw new InvalidOperationException($"A hold cannot move from {from} to {to}."),
-        });
-        return true;
+            (HoldStatus.Active, HoldStatus.Expired) => db.Holds.FromSql($"""
+                UPDATE "Holds" SET "Status" = {expiredName}
+                WHERE "Id" = {holdId} AND "Status" = {fromName} AND "ExpiresAt" <= {now}
+                RETURNING *
+                """),
+            (HoldStatus.Active, _) => db.Holds.FromSql($"""
+                UPDATE "Holds" SET "Status" = CASE WHEN "ExpiresAt" <= {now} THEN {expiredName} ELSE {toName} END
+                WHERE "Id" = {holdId} AND "Status" = {fromName}
+                RETURNING *
+                """),
+            _ => db.Holds.FromSql($"""
+                UPDATE "Holds" SET "Status" = {toName}
+                WHERE "Id" = {holdId} AND "Status" = {fromName}
+                RETURNING *
+                """),
+        };
+        var moved = await update.AsNoTracking().ToListAsync(cancellationToken);
+        return moved.Count == 1 ? moved[0] : null;
     }
+
+    /// <summary>
+    /// Adds <paramref name="held"/> and <paramref name="sold"/> rooms to every night of the stay that has at
+    /// least <paramref name="freeAtLeast"/> rooms free, and returns those nights as they are now.
+    /// </summary>
+    private Task<List<NightState>> ShiftNightsAsync(string roomTypeId, Stay stay, int held, int sold, int freeAtLeast, CancellationToken cancellationToken) =>
+        db.Database.SqlQuery<NightState>($"""
+            UPDATE "Inventory" SET "Held" = "Held" + {held}, "Sold" = "Sold" + {sold}, "Version" = "Version" + 1
+            WHERE "RoomTypeId" = {roomTypeId} AND "Date" >= {stay.CheckIn} AND "Date" < {stay.CheckOut}
+              AND "Total" - "Sold" - "Held" >= {freeAtLeast}
+            RETURNING "Date", "Total", "Sold", "Held", "RateMinor", "Version"
+            """).ToListAsync(cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction, again from the start if PostgreSQL chose it as a
@@ -257,7 +307,4 @@ public sealed class HoldLedger(AvailabilityDbContext db, TimeProvider time, IOpt
             errorCodesToAdd: [PostgresErrorCodes.DeadlockDetected, PostgresErrorCodes.SerializationFailure])
         // SQLite runs one writer at a time (BEGIN IMMEDIATE): it cannot deadlock.
         : db.Database.CreateExecutionStrategy();
-
-    private IQueryable<InventoryNight> NightsOf(string roomTypeId, Stay stay) =>
-        db.Inventory.Where(n => n.RoomTypeId == roomTypeId && n.Date >= stay.CheckIn && n.Date < stay.CheckOut);
 }

@@ -1,12 +1,14 @@
-using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Domain;
-using HotelBooking.Availability.Holds;
-using Microsoft.EntityFrameworkCore;
+using HotelBooking.Availability.ReadModel;
 
 namespace HotelBooking.Availability.Quotes;
 
-/// <summary>What a hotel offers for a stay: shared by GetAvailability and the streams that re-quote on change.</summary>
-public sealed class StayQuoter(AvailabilityDbContext db, HoldLedger holds, TimeProvider time)
+/// <summary>
+/// What a hotel offers for a stay: shared by GetAvailability, SearchHotels and the streams that re-quote on
+/// change. It reads the <see cref="AvailabilityModel"/> only, never the database, so a quote costs no I/O;
+/// the async methods stay for callers that compose with them.
+/// </summary>
+public sealed class StayQuoter(AvailabilityModel model, TimeProvider time)
 {
     private const int MaxGuests = 20;
 
@@ -15,7 +17,14 @@ public sealed class StayQuoter(AvailabilityDbContext db, HoldLedger holds, TimeP
     /// <summary>Every reason the stay and guests cannot be quoted, field by field; empty when they can.</summary>
     public IReadOnlyList<FieldProblem> Problems(DateOnly? checkIn, DateOnly? checkOut, int guests)
     {
-        var problems = Stay.Problems(checkIn, checkOut, Today).Select(p => new FieldProblem(p.Field, p.Message)).ToList();
+        var today = Today;
+        if (checkIn is { } from && checkOut is { } to && from >= today && to > from && to.DayNumber - from.DayNumber <= Stay.MaxNights
+            && guests is >= 1 and <= MaxGuests)
+        {
+            return []; // the common case, without building the list
+        }
+
+        var problems = Stay.Problems(checkIn, checkOut, today).Select(p => new FieldProblem(p.Field, p.Message)).ToList();
         if (guests is < 1 or > MaxGuests)
         {
             problems.Add(new("guests", $"Guests must be between 1 and {MaxGuests}."));
@@ -24,12 +33,13 @@ public sealed class StayQuoter(AvailabilityDbContext db, HoldLedger holds, TimeP
         return problems;
     }
 
-    /// <summary>The hotel with its room types, or null when there is no such hotel.</summary>
-    public Task<Hotel?> FindHotelAsync(string hotelId, CancellationToken cancellationToken) =>
-        db.Hotels.AsNoTracking().Include(h => h.RoomTypes).FirstOrDefaultAsync(h => h.Id == hotelId, cancellationToken);
+    /// <summary>The hotel with its room types, cheapest first, or null when there is no such hotel.</summary>
+    public Hotel? FindHotel(string hotelId) => model.FindHotel(hotelId);
+
+    public Task<Hotel?> FindHotelAsync(string hotelId, CancellationToken cancellationToken) => Task.FromResult(FindHotel(hotelId));
 
     /// <summary>What can be quoted for the criteria: their fields are checked first, then the hotel is looked up.</summary>
-    public async Task<CriteriaResult> CheckAsync(QuoteCriteria criteria, CancellationToken cancellationToken)
+    public CriteriaResult Check(QuoteCriteria criteria)
     {
         var problems = Problems(criteria.CheckIn, criteria.CheckOut, criteria.Guests);
         if (problems.Count > 0)
@@ -37,30 +47,33 @@ public sealed class StayQuoter(AvailabilityDbContext db, HoldLedger holds, TimeP
             return CriteriaResult.Invalid(criteria, problems);
         }
 
-        var hotel = await FindHotelAsync(criteria.HotelId, cancellationToken);
+        var hotel = FindHotel(criteria.HotelId);
         return hotel is null
             ? CriteriaResult.HotelNotFound(criteria)
             : CriteriaResult.Quotable(criteria, new QuoteTarget(hotel, new Stay(criteria.CheckIn!.Value, criteria.CheckOut!.Value), criteria.Guests));
     }
 
-    /// <summary>Room types that fit the guests, each with the rooms free on every night and the stay's price.</summary>
-    public async Task<StayAvailability> QuoteAsync(QuoteTarget target, CancellationToken cancellationToken)
+    public Task<CriteriaResult> CheckAsync(QuoteCriteria criteria, CancellationToken cancellationToken) => Task.FromResult(Check(criteria));
+
+    /// <summary>Room types that fit the guests, cheapest first, each with the rooms free on every night and the stay's price.</summary>
+    public StayAvailability Quote(QuoteTarget target)
     {
         var (hotel, stay, guests) = target;
-        var fitting = hotel.RoomTypes.Where(r => r.Capacity >= guests).OrderBy(r => r.NightlyRateMinor).ToList();
-        var fittingIds = fitting.Select(r => r.Id).ToList();
-
-        var nights = await db.Inventory.AsNoTracking()
-            .Where(n => fittingIds.Contains(n.RoomTypeId) && n.Date >= stay.CheckIn && n.Date < stay.CheckOut)
-            .ToListAsync(cancellationToken);
-        var released = await holds.ExpiredUnsweptAsync(hotel.Id, stay, cancellationToken);
-        var nightsByRoomType = nights.ToLookup(n => n.RoomTypeId);
-
-        var rooms = fitting.Select(roomType =>
+        var now = time.GetUtcNow().UtcDateTime;
+        var rooms = new List<RoomAvailability>(hotel.RoomTypes.Count);
+        foreach (var roomType in hotel.RoomTypes) // cheapest first (the model sorts them)
         {
-            var offer = StayQuote.For(stay, nightsByRoomType[roomType.Id].ToList(), rooms: 1, released.GetValueOrDefault(roomType.Id));
-            return new RoomAvailability(roomType.Id, roomType.Name, roomType.Capacity, offer.Available, offer.TotalMinor);
-        }).ToList();
+            if (roomType.Capacity < guests || model.FindRoomType(roomType.Id) is not { } slot)
+            {
+                continue;
+            }
+
+            var offer = slot.Quote(stay, now);
+            rooms.Add(new RoomAvailability(roomType.Id, roomType.Name, roomType.Capacity, offer.Available, offer.TotalMinor));
+        }
+
         return new StayAvailability(hotel.Id, stay, guests, hotel.Currency, rooms);
     }
+
+    public Task<StayAvailability> QuoteAsync(QuoteTarget target, CancellationToken cancellationToken) => Task.FromResult(Quote(target));
 }

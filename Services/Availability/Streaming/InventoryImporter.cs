@@ -1,5 +1,5 @@
 using HotelBooking.Availability.Data;
-using HotelBooking.Availability.Domain;
+using HotelBooking.Availability.ReadModel;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +28,7 @@ public sealed class ImportSummary
 /// </summary>
 public sealed class InventoryImporter(
     AvailabilityDbContext db,
-    AvailabilityChanges changes,
+    AvailabilityModel model,
     TimeProvider time,
     IOptions<StreamingOptions> options,
     ILogger<InventoryImporter> logger)
@@ -39,26 +39,24 @@ public sealed class InventoryImporter(
 
     public async Task<ImportSummary> ImportAsync(IAsyncEnumerable<InventoryUpdate> updates, CancellationToken cancellationToken)
     {
-        var roomTypes = await db.RoomTypes.AsNoTracking()
-            .Join(db.Hotels, r => r.HotelId, h => h.Id, (r, h) => new { r.Id, r.HotelId, h.Currency })
-            .ToDictionaryAsync(r => r.Id, cancellationToken);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var summary = new ImportSummary();
-        var batch = new List<(InventoryUpdate Update, DateOnly Date, string HotelId)>(options.Value.ImportBatchSize);
+        var batch = new List<(InventoryUpdate Update, DateOnly Date, AvailabilityModel.RoomTypeSlot RoomType)>(options.Value.ImportBatchSize);
 
         await foreach (var update in updates.WithCancellation(cancellationToken))
         {
             var date = update.Date;
+            var roomType = model.FindRoomType(update.RoomTypeId);
             var problem = update switch
             {
-                _ when !roomTypes.TryGetValue(update.RoomTypeId, out var roomType) || roomType.HotelId != update.HotelId =>
+                _ when roomType is null || roomType.Hotel.Id != update.HotelId =>
                     $"Room type '{update.RoomTypeId}' was not found in hotel '{update.HotelId}'.",
                 _ when date is null => "The date must be a valid date.",
                 _ when date < today => "The date is in the past.",
                 _ when date > today.AddDays(HorizonDays) => $"The date is more than {HorizonDays} days ahead.",
                 _ when update.Rooms is < 0 or > MaxRoomsPerNight => $"Rooms must be between 0 and {MaxRoomsPerNight}.",
-                _ when update.NightlyRate is { } rate && (rate.AmountMinor <= 0 || rate.Currency != roomTypes[update.RoomTypeId].Currency) =>
-                    $"The nightly rate must be positive and in {roomTypes[update.RoomTypeId].Currency}.",
+                _ when update.NightlyRate is { } rate && (rate.AmountMinor <= 0 || rate.Currency != roomType.Hotel.Currency) =>
+                    $"The nightly rate must be positive and in {roomType.Hotel.Currency}.",
                 _ => null,
             };
             if (problem is not null)
@@ -67,7 +65,7 @@ public sealed class InventoryImporter(
                 continue;
             }
 
-            batch.Add((update, date!.Value, update.HotelId));
+            batch.Add((update, date!.Value, roomType!));
             if (batch.Count == options.Value.ImportBatchSize)
             {
                 await ApplyAsync(batch, summary, cancellationToken);
@@ -79,7 +77,7 @@ public sealed class InventoryImporter(
         return summary;
     }
 
-    private async Task ApplyAsync(List<(InventoryUpdate Update, DateOnly Date, string HotelId)> batch,
+    private async Task ApplyAsync(List<(InventoryUpdate Update, DateOnly Date, AvailabilityModel.RoomTypeSlot RoomType)> batch,
         ImportSummary summary, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
@@ -87,13 +85,15 @@ public sealed class InventoryImporter(
             return;
         }
 
+        var applied = new List<(string RoomTypeId, NightState Night)>(batch.Count);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            foreach (var (update, date, _) in batch)
+            foreach (var (update, date, roomType) in batch)
             {
-                if (await ApplyAsync(update, date, cancellationToken))
+                if (await ApplyAsync(update, date, roomType.RoomType.NightlyRateMinor, cancellationToken) is { } night)
                 {
                     summary.Accepted++;
+                    applied.Add((update.RoomTypeId, night));
                 }
                 else
                 {
@@ -104,45 +104,47 @@ public sealed class InventoryImporter(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        foreach (var hotel in batch.GroupBy(b => b.HotelId))
+        foreach (var roomType in applied.GroupBy(a => a.RoomTypeId))
         {
-            changes.Publish(new(hotel.Key, hotel.Min(b => b.Date), hotel.Max(b => b.Date).AddDays(1)));
+            model.Apply(roomType.Key, [.. roomType.Select(a => a.Night)]);
         }
 
         batch.Clear();
     }
 
-    /// <summary>One night: a conditional update that cannot oversell, or an insert for a night not yet on sale.</summary>
-    private async Task<bool> ApplyAsync(InventoryUpdate update, DateOnly date, CancellationToken cancellationToken)
+    /// <summary>
+    /// One night: a conditional update that cannot oversell, or an insert for a night not yet on sale; the
+    /// night as it is now, or null when it has more rooms sold or held than the update leaves.
+    /// </summary>
+    private async Task<NightState?> ApplyAsync(InventoryUpdate update, DateOnly date, long standardRate, CancellationToken cancellationToken)
     {
-        var night = db.Inventory.Where(n => n.RoomTypeId == update.RoomTypeId && n.Date == date);
-        var changed = update.NightlyRate is { } rate
-            ? await night.Where(n => n.Sold + n.Held <= update.Rooms).ExecuteUpdateAsync(set => set
-                .SetProperty(n => n.Total, update.Rooms)
-                .SetProperty(n => n.RateMinor, rate.AmountMinor), cancellationToken)
-            : await night.Where(n => n.Sold + n.Held <= update.Rooms)
-                .ExecuteUpdateAsync(set => set.SetProperty(n => n.Total, update.Rooms), cancellationToken);
-        if (changed == 1)
+        var (roomTypeId, rooms) = (update.RoomTypeId, update.Rooms);
+        var updated = update.NightlyRate is { } rate
+            ? await db.Database.SqlQuery<NightState>($"""
+                UPDATE "Inventory" SET "Total" = {rooms}, "RateMinor" = {rate.AmountMinor}, "Version" = "Version" + 1
+                WHERE "RoomTypeId" = {roomTypeId} AND "Date" = {date} AND "Sold" + "Held" <= {rooms}
+                RETURNING "Date", "Total", "Sold", "Held", "RateMinor", "Version"
+                """).ToListAsync(cancellationToken)
+            : await db.Database.SqlQuery<NightState>($"""
+                UPDATE "Inventory" SET "Total" = {rooms}, "Version" = "Version" + 1
+                WHERE "RoomTypeId" = {roomTypeId} AND "Date" = {date} AND "Sold" + "Held" <= {rooms}
+                RETURNING "Date", "Total", "Sold", "Held", "RateMinor", "Version"
+                """).ToListAsync(cancellationToken);
+        if (updated.Count == 1)
         {
-            return true;
+            return updated[0];
         }
 
-        if (await night.AnyAsync(cancellationToken))
-        {
-            return false;
-        }
-
-        var standardRate = await db.RoomTypes.Where(r => r.Id == update.RoomTypeId).Select(r => r.NightlyRateMinor).FirstAsync(cancellationToken);
-        db.Inventory.Add(new InventoryNight
-        {
-            RoomTypeId = update.RoomTypeId,
-            Date = date,
-            Total = update.Rooms,
-            RateMinor = update.NightlyRate?.AmountMinor ?? standardRate,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        return true;
+        // Not updated: the night is not on sale yet (insert it), or it is and has too many rooms taken (the
+        // insert then does nothing, and returns nothing).
+        var rateMinor = update.NightlyRate?.AmountMinor ?? standardRate;
+        var inserted = await db.Database.SqlQuery<NightState>($"""
+            INSERT INTO "Inventory" ("RoomTypeId", "Date", "Total", "Sold", "Held", "RateMinor", "Version")
+            VALUES ({roomTypeId}, {date}, {rooms}, 0, 0, {rateMinor}, 1)
+            ON CONFLICT DO NOTHING
+            RETURNING "Date", "Total", "Sold", "Held", "RateMinor", "Version"
+            """).ToListAsync(cancellationToken);
+        return inserted.Count == 1 ? inserted[0] : null;
     }
 
     private static void Reject(ImportSummary summary, int line, string message)

@@ -131,6 +131,9 @@ namespace HotelBooking.Availability.Data.Migrations.Postgres
                     b.Property<int>("Total")
                         .HasColumnType("integer");
 
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
                     b.HasKey("RoomTypeId", "Date");
 
                     b.ToTable("Inventory", t =>
@@ -165,6 +168,47 @@ namespace HotelBooking.Availability.Data.Migrations.Postgres
                     b.HasIndex("HotelId");
 
                     b.ToTable("RoomTypes");
+                });
+
+            modelBuilder.Entity("HotelBooking.Availability.ReadModel.InventoryChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("ChangedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Held")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("RateMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RoomTypeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Sold")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChangedAtMs");
+
+                    b.ToTable("InventoryChanges");
                 });
 
             modelBuilder.Entity("HotelBooking.Availability.Domain.InventoryNight", b =>

@@ -126,6 +126,9 @@ namespace HotelBooking.Availability.Data.Migrations.Sqlite
                     b.Property<int>("Total")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("RoomTypeId", "Date");
 
                     b.ToTable("Inventory", t =>
@@ -160,6 +163,45 @@ namespace HotelBooking.Availability.Data.Migrations.Sqlite
                     b.HasIndex("HotelId");
 
                     b.ToTable("RoomTypes");
+                });
+
+            modelBuilder.Entity("HotelBooking.Availability.ReadModel.InventoryChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChangedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Held")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RateMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RoomTypeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Sold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChangedAtMs");
+
+                    b.ToTable("InventoryChanges");
                 });
 
             modelBuilder.Entity("HotelBooking.Availability.Domain.InventoryNight", b =>
