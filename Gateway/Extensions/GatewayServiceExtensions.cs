@@ -74,7 +74,7 @@ internal static class GatewayServiceExtensions
         services
             .AddInternalGrpcClient<AvailabilityProto.AvailabilityService.AvailabilityServiceClient>(
                 "http://availability", AvailabilityProto.AvailabilityService.Descriptor.FullName,
-                "ListHotels", "GetHotel", "GetAvailability")
+                "ListCities", "ListHotels", "GetHotel", "SearchHotels", "GetAvailability")
             .AddInterceptor<DeadlineInterceptor>();
         services
             .AddInternalGrpcClient<BookingProto.BookingService.BookingServiceClient>(
