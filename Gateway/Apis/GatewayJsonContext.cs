@@ -16,6 +16,9 @@ namespace HotelBooking.Gateway.Apis;
 [JsonSerializable(typeof(HotelDto))]
 [JsonSerializable(typeof(HotelDto[]))]
 [JsonSerializable(typeof(AvailabilityDto))]
+// Cities and search
+[JsonSerializable(typeof(CityDto[]))]
+[JsonSerializable(typeof(SearchResultDto))]
 [JsonSerializable(typeof(StreamErrorDto))]
 [JsonSerializable(typeof(QuoteCriteria))]
 [JsonSerializable(typeof(QuoteMessage))]

@@ -42,6 +42,7 @@ internal static class GatewayPipelineExtensions
     public static WebApplication MapGatewayApis(this WebApplication app)
     {
         app.MapHotelsApi();
+        app.MapSearchApi();
         app.MapAvailabilityStreamApi();
         app.MapBookingsApi();
         app.MapQuotesSocketApi();

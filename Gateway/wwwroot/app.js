@@ -3,7 +3,11 @@
 
 const $ = (selector) => document.querySelector(selector);
 
-const state = { search: null, rooms: [], events: null, booking: null, attempt: null };
+// search: the last city search (its query, next page); hotel: the hotel opened from its offers, with the stay.
+const state = { search: null, hotel: null, opening: null, rooms: [], events: null, booking: null, attempt: null };
+
+// Offers per page: a short first list, the rest behind "More hotels".
+const OFFERS_PER_PAGE = 5;
 
 // ---- Talking to the API -------------------------------------------------------------------------
 
@@ -65,20 +69,12 @@ function setMessage(element, text, kind = "") {
 
 const money = (m) => new Intl.NumberFormat(undefined, { style: "currency", currency: m.currency }).format(m.amount);
 
-// ---- Search and live availability ---------------------------------------------------------------
+// ---- Search by city, then a hotel's rooms with live availability -------------------------------
 
-async function loadHotels() {
-  const hotels = await api("/api/hotels");
-  const select = $("#hotel");
-  const byCity = Map.groupBy(hotels, (h) => h.city);
-  for (const [city, cityHotels] of [...byCity].sort(([a], [b]) => a.localeCompare(b))) {
-    const group = document.createElement("optgroup");
-    group.label = city;
-    for (const hotel of cityHotels) {
-      group.append(new Option(hotel.name, hotel.id));
-    }
-    select.append(group);
-  }
+async function loadCities() {
+  const cities = await api("/api/cities");
+  $("#city").append(...cities.map((city) =>
+    new Option(`${city.name} (${city.hotelCount} ${city.hotelCount === 1 ? "hotel" : "hotels"})`, city.name)));
 }
 
 function defaultDates() {
@@ -91,16 +87,103 @@ async function search(event) {
   event.preventDefault();
   const form = $("#search-form");
   clearErrors(form, $("#search-message"));
-  const query = new URLSearchParams({ checkIn: $("#check-in").value, checkOut: $("#check-out").value, guests: $("#guests").value });
-  const hotelId = $("#hotel").value;
+  const query = new URLSearchParams({
+    city: $("#city").value, checkIn: $("#check-in").value, checkOut: $("#check-out").value, guests: $("#guests").value,
+  });
   try {
-    const availability = await api(`/api/hotels/${encodeURIComponent(hotelId)}/availability?${query}`);
-    state.search = { hotelId, query };
-    renderRooms(availability);
-    watch(hotelId, query);
+    const page = await api(`/api/search?${query}&pageSize=${OFFERS_PER_PAGE}`);
+    // A new search starts over: the hotel, its rooms and the booking form belonged to the last one.
+    closeHotel();
+    state.search = { city: page.city, query };
+    $("#offers-city").textContent = page.city;
+    $("#offer-rows").replaceChildren();
+    renderOffers(page);
+    $("#offers").hidden = false;
   } catch (error) {
     showProblem(error, form, $("#search-message"));
   }
+}
+
+// The next page of the same search; the button is off while it loads, so a double click adds one page.
+async function moreOffers() {
+  const button = $("#more-offers");
+  const current = state.search;
+  button.disabled = true;
+  setMessage($("#offers-message"), "");
+  try {
+    const page = await api(`/api/search?${current.query}&pageSize=${OFFERS_PER_PAGE}&pageToken=${encodeURIComponent(current.nextPageToken)}`);
+    // A search made meanwhile has its own list.
+    if (state.search === current) {
+      renderOffers(page);
+    }
+  } catch (error) {
+    showProblem(error, null, $("#offers-message"));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function renderOffers(page) {
+  state.search.nextPageToken = page.nextPageToken;
+  const body = $("#offer-rows");
+  body.append(...page.offers.map((offer) => {
+    const row = document.createElement("tr");
+    row.dataset.hotelId = offer.hotelId;
+    row.dataset.total = offer.cheapestRoom.totalPrice.amount;
+    const room = offer.cheapestRoom;
+    const cells = [offer.name, room.name, room.available, money(room.totalPrice)].map((text) => {
+      const cell = document.createElement("td");
+      cell.textContent = text;
+      return cell;
+    });
+    const open = document.createElement("button");
+    open.type = "button";
+    open.textContent = "See rooms";
+    open.setAttribute("aria-label", `See rooms at ${offer.name}`);
+    open.addEventListener("click", () => openHotel(offer));
+    const action = document.createElement("td");
+    action.append(open);
+    row.append(...cells, action);
+    return row;
+  }));
+  if (body.rows.length === 0) {
+    const cell = body.insertRow().insertCell();
+    cell.colSpan = 5;
+    cell.textContent = "No hotel there has a room for that stay and party.";
+  }
+  $("#more-offers").hidden = !page.nextPageToken;
+}
+
+// A hotel's room types for the searched stay (not whatever the form says now), then live updates.
+async function openHotel(offer) {
+  const { query } = state.search;
+  const stay = new URLSearchParams({ checkIn: query.get("checkIn"), checkOut: query.get("checkOut"), guests: query.get("guests") });
+  const opening = (state.opening = offer);
+  setMessage($("#offers-message"), "");
+  try {
+    const availability = await api(`/api/hotels/${encodeURIComponent(offer.hotelId)}/availability?${stay}`);
+    // Two hotels opened in quick succession: the last one clicked wins, whichever answers last.
+    if (state.opening !== opening) {
+      return;
+    }
+    closeHotel();
+    state.hotel = { hotelId: offer.hotelId, stay };
+    $("#results-hotel").textContent = offer.name;
+    renderRooms(availability);
+    watch(offer.hotelId, stay);
+    $("#results-title").focus();
+  } catch (error) {
+    showProblem(error, null, $("#offers-message"));
+  }
+}
+
+function closeHotel() {
+  state.events?.close();
+  state.events = null;
+  state.hotel = null;
+  $("#live").hidden = true;
+  $("#results").hidden = true;
+  $("#booking").hidden = true;
 }
 
 function renderRooms(availability) {
@@ -162,13 +245,13 @@ async function book(event) {
   const form = $("#booking-form");
   const message = $("#booking-message");
   clearErrors(form, message);
-  const { hotelId, query } = state.search;
+  const { hotelId, stay } = state.hotel;
   const body = {
     hotelId,
     roomTypeId: state.room.roomTypeId,
-    checkIn: query.get("checkIn"),
-    checkOut: query.get("checkOut"),
-    guests: Number(query.get("guests")),
+    checkIn: stay.get("checkIn"),
+    checkOut: stay.get("checkOut"),
+    guests: Number(stay.get("guests")),
     guest: { name: $("#guest-name").value, email: $("#guest-email").value },
     paymentToken: $("#card").value,
   };
@@ -262,8 +345,9 @@ async function lookup(event) {
 // ---- Start --------------------------------------------------------------------------------------
 
 $("#search-form").addEventListener("submit", search);
+$("#more-offers").addEventListener("click", moreOffers);
 $("#booking-form").addEventListener("submit", book);
 $("#lookup-form").addEventListener("submit", lookup);
 $("#cancel-booking").addEventListener("click", cancel);
 defaultDates();
-loadHotels().catch((error) => showProblem(error, null, $("#search-message")));
+loadCities().catch((error) => showProblem(error, null, $("#search-message")));

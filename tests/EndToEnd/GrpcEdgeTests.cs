@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Grpc.Core;
 using HotelBooking.Contracts;
 using HotelBooking.EndToEnd.Infrastructure;
@@ -29,6 +31,32 @@ public sealed class GrpcEdgeTests(SystemFixture system)
         Assert.True(hotels.Hotels.Count >= 3);
         Assert.Equal("Alfama Riverside", hotel.Hotel.Name);
         Assert.NotEmpty(availability.Availability.Rooms);
+    }
+
+    [Fact]
+    public async Task CitySearch_ThroughTheEdge_SameAnswersAsTheRestApi()
+    {
+        var client = new AvailabilityProto.AvailabilityService.AvailabilityServiceClient(system.CreateEdgeChannel());
+        var (checkIn, checkOut) = TestData.UniqueStay();
+
+        var cities = await client.ListCitiesAsync(new());
+        var city = cities.Cities.First(c => c.Name == TestData.LisbonCity);
+        var search = await client.SearchHotelsAsync(new()
+        {
+            City = city.Name,
+            CheckIn = DateOnly.Parse(checkIn).ToProtoDate(),
+            CheckOut = DateOnly.Parse(checkOut).ToProtoDate(),
+            Guests = 2,
+            PageSize = 100,
+        });
+
+        var rest = await system.Api.GetFromJsonAsync<JsonElement>($"/api/search?city={city.Name}&checkIn={checkIn}&checkOut={checkOut}&guests=2&pageSize=100");
+        Assert.Equal(
+            rest.GetProperty("offers").EnumerateArray().Select(o => (o.GetProperty("hotelId").GetString(), o.GetProperty("cheapestRoom").GetProperty("roomTypeId").GetString())),
+            search.Offers.Select(o => ((string?)o.HotelId, (string?)o.CheapestRoom.RoomTypeId)));
+        Assert.Contains(search.Offers, o => o.HotelId == TestData.Lisbon);
+        Assert.Equal(city.HotelCount, (await client.ListHotelsAsync(new() { City = city.Name })).Hotels.Count);
+        Assert.Empty(search.NextPageToken);
     }
 
     [Fact]

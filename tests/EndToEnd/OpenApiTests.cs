@@ -12,6 +12,8 @@ public sealed class OpenApiTests(SystemFixture system)
         { "/api/hotels", "get", ["200", "503", "504"] },
         { "/api/hotels/{hotelId}", "get", ["200", "404", "503", "504"] },
         { "/api/hotels/{hotelId}/availability", "get", ["200", "400", "404", "503", "504"] },
+        { "/api/cities", "get", ["200", "429", "503", "504"] },
+        { "/api/search", "get", ["200", "400", "429", "503", "504"] },
         { "/api/bookings", "post", ["201", "400", "402", "404", "409", "413", "422", "503", "504"] },
         { "/api/bookings/{bookingId}", "get", ["200", "404", "503", "504"] },
         { "/api/bookings/{bookingId}/cancel", "post", ["200", "404", "409", "503", "504"] },

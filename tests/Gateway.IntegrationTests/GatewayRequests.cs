@@ -23,7 +23,25 @@ internal static class GatewayRequests
                 http.Request.Headers["X-Forwarded-For"] = forwardedFor;
             }
         });
+        return ToResponse(context);
+    }
 
+    /// <summary>A GET of <paramref name="pathAndQuery"/> from a given client address.</summary>
+    public static async Task<HttpResponseMessage> GetFromAsync(this WebApplicationFactory<BookingDto> gateway, string remote, string pathAndQuery)
+    {
+        var uri = new Uri(new Uri("http://localhost"), pathAndQuery);
+        var context = await gateway.Server.SendAsync(http =>
+        {
+            http.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+            http.Request.Method = "GET";
+            http.Request.Path = uri.AbsolutePath;
+            http.Request.QueryString = new(uri.Query);
+        });
+        return ToResponse(context);
+    }
+
+    private static HttpResponseMessage ToResponse(Microsoft.AspNetCore.Http.HttpContext context)
+    {
         var response = new HttpResponseMessage((HttpStatusCode)context.Response.StatusCode)
         {
             Content = new StreamContent(context.Response.Body),

@@ -66,7 +66,7 @@ public sealed class BookAgainTests(SystemFixture system, BrowserFixture browser)
         };
         var email = $"again-{Guid.NewGuid():N}@example.com";
         var (checkIn, checkOut) = UniqueStay();
-        await SearchAsync(page, Lisbon, checkIn, checkOut, guests: 2);
+        await SearchAsync(page, LisbonCity, Lisbon, checkIn, checkOut, guests: 2);
 
         // Stalled far beyond every deadline: each ConfirmHold waits until its caller gives up.
         await system.SetFaultsAsync("availability", new { maxLatency = "1.00:00:00", methods = new[] { "ConfirmHold" } });

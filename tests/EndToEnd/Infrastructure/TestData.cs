@@ -6,6 +6,7 @@ namespace HotelBooking.EndToEnd.Infrastructure;
 /// <summary>Seeded ids, and stays that no two tests share, so no test depends on another's bookings.</summary>
 public static class TestData
 {
+    public const string LisbonCity = "Lisbon";
     public const string Lisbon = "alfama-riverside";
     public const string LisbonDouble = "alfama-riverside-double";
     public const string Berlin = "spree-loft";
