@@ -8,7 +8,7 @@ public readonly record struct AvailabilityChange(string? HotelId, DateOnly From,
 
 /// <summary>
 /// Tells open streams that availability changed, so they re-quote at once instead of polling.
-/// In-process: with several instances, each stream also re-checks on a timer (see <see cref="StreamingOptions"/>).
+/// Published by the read model whenever it applies a change, this process's or another's (ReadModel/ReadModelFeed).
 /// A subscriber's channel holds one pending signal: a burst of changes costs one re-quote, not one per change.
 /// </summary>
 public sealed class AvailabilityChanges

@@ -51,7 +51,7 @@ public sealed class AvailabilityStreams(
     {
         using var subscription = changes.Subscribe();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // The reader and the pusher share one DbContext and one response stream: one at a time.
+        // The reader and the pusher share one response stream: one at a time.
         var gate = new SemaphoreSlim(1, 1);
         QuoteTarget? current = null;
         StayAvailability? last = null;
@@ -138,7 +138,7 @@ public sealed class AvailabilityStreams(
         }
         finally
         {
-            // The reader shares the DbContext: it must be done before the call (and its scope) ends.
+            // The reader shares the response stream: it must be done before the call ends.
             try
             {
                 await reader;
@@ -166,7 +166,7 @@ public sealed class AvailabilityStreams(
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                // The re-check timer: look again in case another instance changed something.
+                // The re-check timer: look again, for a hold that passed its expiry since the last quote.
             }
         }
 

@@ -7,7 +7,7 @@ namespace HotelBooking.Availability.Streaming;
 /// <summary>
 /// Admits and counts the gRPC streams open now, per method (the metric <c>hotelbooking.streams.open</c>), up
 /// to <see cref="StreamingOptions.MaxOpenStreams"/>; and counts re-quotes, after a change or on the recheck
-/// timer (<c>hotelbooking.streams.requotes</c>): the database work streams add to their callers' own queries.
+/// timer (<c>hotelbooking.streams.requotes</c>): the quoting work streams add to their callers' own queries (from memory, no database).
 /// </summary>
 public sealed class StreamTracker
 {

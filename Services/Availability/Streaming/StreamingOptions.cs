@@ -6,7 +6,7 @@ public sealed class StreamingOptions
 {
     public const string Section = "Streaming";
 
-    /// <summary>Streams re-check on this timer too, catching changes made by other instances.</summary>
+    /// <summary>Streams re-check on this timer too, catching holds that passed their expiry (changes arrive as signals).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 

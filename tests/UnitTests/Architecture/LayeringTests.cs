@@ -18,6 +18,8 @@ public class LayeringTests
         "Services/Availability/Quotes",
         "Services/Availability/Holds",
         "Services/Availability/Streaming",
+        "Services/Availability/ReadModel",
+        "Services/Availability/Search",
         "Services/Booking/Domain",
         "Services/Booking/Saga",
         "Services/Payment/Domain",
