@@ -8,7 +8,8 @@ namespace HotelBooking.Bench.Scenarios;
 /// What tracing costs: random reads through the gateway (REST, concurrency 32) and the booking saga
 /// (concurrency 8) with OpenTelemetry off, as shipped (the exporter's endpoint set, every other setting the
 /// services' own), and sampling every trace, exported (OTLP/HTTP to a sink). One system per setting, all
-/// started and warmed together; the arms alternate within each of at least five rounds, since they come close.
+/// started and warmed together (a smoke: one after the other); the arms alternate within each of at least five
+/// rounds, since they come close.
 /// </summary>
 public static class TracingScenario
 {
@@ -35,6 +36,23 @@ public static class TracingScenario
 
         var readConcurrency = options.Concurrency ?? 32;
         var bookingConcurrency = options.Concurrency ?? 8;
+        var rounds = new Dictionary<string, List<Round>>();
+        WarmUpResult? warmUp = null;
+        // A smoke starts one setting's system at a time: twelve cold servers on one core answer a first booking
+        // after the gateway's deadline. A measurement keeps them side by side, so the arms can alternate.
+        foreach (var group in options.Smoke ? settings.Select(s => new[] { s }) : [settings])
+        {
+            var groupWarmUp = await MeasureSideBySideAsync(group, options, sink, readConcurrency, bookingConcurrency, rounds);
+            warmUp ??= groupWarmUp;
+        }
+
+        Console.WriteLine(Report(rounds, options, warmUp!, readConcurrency, bookingConcurrency));
+        return rounds.Values.SelectMany(r => r).Sum(r => r.Errors) == 0 ? 0 : 1;
+    }
+
+    private static async Task<WarmUpResult> MeasureSideBySideAsync((string Name, Dictionary<string, string> Environment)[] settings, BenchOptions options,
+        OtlpSink sink, int readConcurrency, int bookingConcurrency, Dictionary<string, List<Round>> rounds)
+    {
         var arms = new List<(string Name, ReadPathsScenario.Arm Read, Func<int, Task> ReadCall, BookingScenario.Booker Booker)>();
         var systems = new List<BenchSystem>();
         try
@@ -58,7 +76,7 @@ public static class TracingScenario
                 }
             });
 
-            var rounds = arms.ToDictionary(a => a.Name, _ => new List<Round>());
+            arms.ForEach(a => rounds[a.Name] = []);
             for (var round = 0; round < options.Rounds; round++)
             {
                 foreach (var arm in arms)
@@ -71,8 +89,7 @@ public static class TracingScenario
                 }
             }
 
-            Console.WriteLine(Report(rounds, options, warmUp, readConcurrency, bookingConcurrency));
-            return rounds.Values.SelectMany(r => r).Sum(r => r.Errors) == 0 ? 0 : 1;
+            return warmUp;
         }
         finally
         {
