@@ -34,7 +34,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         };
         page.PageError += (_, error) => errors.Add(error);
         await page.GotoAsync("/");
-        await page.Locator("#hotel option").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.Locator("#city option").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         return (page, errors);
     }
 

@@ -124,7 +124,6 @@ public sealed class WebPageTests(SystemFixture system, BrowserFixture browser) :
         var (page, _) = await browser.OpenAsync(system);
 
         // From the first control, Tab alone reaches the Search button (date inputs have several stops).
-        await Assertions.Expect(page.Locator("#city option").First).ToBeAttachedAsync();
         await page.Locator("#city").FocusAsync();
         for (var presses = 0; await page.EvaluateAsync<string>("document.activeElement.textContent") != "Search"; presses++)
         {
