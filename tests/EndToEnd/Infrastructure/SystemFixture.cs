@@ -156,8 +156,10 @@ public class SystemFixture : IAsyncLifetime
             {
                 context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint.ToString().TrimEnd('/');
                 context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-                // The shipped sampler (parent-based ratio) at 1.0: every trace that starts in the system is recorded,
-                // and a caller's decision is followed, as in production (SamplingTests).
+                // Parent-based at ratio 1.0, the shipped sampler's kind: every trace that starts in the system is
+                // recorded, and a caller's decision is followed, as in production (SamplingTests). Named explicitly:
+                // the AppHost (Aspire) sets OTEL_TRACES_SAMPLER=always_on for its dashboard, which ignores callers.
+                context.EnvironmentVariables["OTEL_TRACES_SAMPLER"] = "parentbased_traceidratio";
                 context.EnvironmentVariables["OTEL_TRACES_SAMPLER_ARG"] = "1.0";
                 context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "200";
                 context.EnvironmentVariables["OTEL_BLRP_SCHEDULE_DELAY"] = "200";

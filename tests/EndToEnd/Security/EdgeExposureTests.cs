@@ -33,6 +33,16 @@ public sealed class EdgeExposureTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task TranscodedJsonRoutes_PublicEdge_NotServed()
+    {
+        // The availability service answers GET /v1/hotels itself (JSON transcoding, docs/decisions/0003),
+        // on its internal port only: the gateway has no route to it.
+        using var response = await system.Api.GetAsync("/v1/hotels");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Responses_NoServerHeader()
     {
         var response = await system.Api.GetAsync("/api/hotels");
