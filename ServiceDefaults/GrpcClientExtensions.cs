@@ -54,6 +54,13 @@ public static class GrpcClientExtensions
                 : new ServiceConfig { MethodConfigs = { RetryPolicyFor(grpcServiceName, retryableMethods) } },
             // Retried calls buffer their request messages to replay them; keep that bounded.
             MaxRetryBufferPerCallSize = 1024 * 1024,
+            // Over a SocketsHttpHandler the channel manages its connection itself (grpc-dotnet's subchannels):
+            // once the service is gone, calls fail fast with UNAVAILABLE until a reconnect attempt succeeds,
+            // and those attempts back off exponentially, by default up to 2 minutes apart. A restarted service
+            // would then stay unreachable long after it is back; retry a refused connection at least every
+            // second instead (a refused connect costs next to nothing).
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
         });
     }
 
