@@ -1,3 +1,4 @@
+using System.Data;
 using HotelBooking.Availability.Data;
 using HotelBooking.Availability.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -38,6 +39,7 @@ public sealed class ReadModelFeed(
     private readonly Dictionary<long, DateTimeOffset> _gaps = [];
     private long _readUpTo;
     private DateTimeOffset _caughtUpAt;
+    private bool _reloadRequested;
     private DateTimeOffset _prunedAt;
     private readonly SemaphoreSlim _catchUp = new(1, 1);
 
@@ -53,13 +55,22 @@ public sealed class ReadModelFeed(
         await _catchUp.WaitAsync(cancellationToken);
         try
         {
-            if (time.GetUtcNow() - _caughtUpAt > options.Value.Retention)
+            if (_reloadRequested || time.GetUtcNow() - _caughtUpAt > options.Value.Retention)
             {
                 ReadModelLog.Reloading(logger);
                 await LoadAsync(cancellationToken);
             }
 
             await ReadChangesAsync(cancellationToken);
+            if (_reloadRequested)
+            {
+                // What was just read named a room type the model lacks, or left too many gaps: read it all now
+                // rather than at the next wake-up, which may be a whole poll interval away.
+                ReadModelLog.Reloading(logger);
+                await LoadAsync(cancellationToken);
+                await ReadChangesAsync(cancellationToken);
+            }
+
             _caughtUpAt = time.GetUtcNow();
         }
         finally
@@ -130,6 +141,9 @@ public sealed class ReadModelFeed(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AvailabilityDbContext>();
+        // One snapshot for the id and the rows, so a change is either in the rows or above the id (give or take
+        // the transactions still committing, which the look-back reads again).
+        await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         // The highest id first: whatever commits while the snapshot is read is in the log above it.
         var highest = await db.InventoryChanges.MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0;
         var hotels = await db.Hotels.AsNoTracking().Include(h => h.RoomTypes).ToListAsync(cancellationToken);
@@ -140,7 +154,10 @@ public sealed class ReadModelFeed(
             .ToListAsync(cancellationToken);
         var holds = await db.Holds.AsNoTracking().Where(h => h.Status == HoldStatus.Active).ToListAsync(cancellationToken);
 
+        await snapshot.CommitAsync(cancellationToken);
+
         model.Load(hotels, nights.GroupBy(n => n.RoomTypeId).Select(g => (g.Key, g.Select(n => n.State).ToArray())), holds);
+        _reloadRequested = false;
         _gaps.Clear();
         _readUpTo = Math.Max(0, highest - LoadLookback);
         _caughtUpAt = time.GetUtcNow();
@@ -184,8 +201,15 @@ public sealed class ReadModelFeed(
         foreach (var row in rows)
         {
             _gaps.Remove(row.Id);
-            for (var missing = expected; missing < row.Id && _gaps.Count < MaxGaps; missing++)
+            for (var missing = expected; missing < row.Id; missing++)
             {
+                if (_gaps.Count >= MaxGaps)
+                {
+                    // Too many ids outstanding to follow one by one: read everything again rather than miss one.
+                    _reloadRequested = true;
+                    break;
+                }
+
                 _gaps.TryAdd(missing, now);
             }
 
@@ -201,8 +225,9 @@ public sealed class ReadModelFeed(
 
         if (reload)
         {
-            // A night of a room type the model has never seen: the catalogue changed. Read it all again.
-            _caughtUpAt = DateTimeOffset.MinValue;
+            // A night of a room type the model has never seen: the catalogue changed. Read it all again
+            // at the next catch-up.
+            _reloadRequested = true;
         }
     }
 
@@ -231,7 +256,7 @@ internal static partial class ReadModelLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Read model loaded: {Hotels} hotels, {Nights} nights, change log at {ChangeId}")]
     public static partial void Loaded(ILogger logger, int hotels, int nights, long changeId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The change log was not read for longer than it is kept, or named an unknown room type: reloading the read model")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The change log was not read for longer than it is kept, named an unknown room type, or left too many gaps to follow: reloading the read model")]
     public static partial void Reloading(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the change log failed; reconnecting")]
