@@ -36,8 +36,6 @@ public sealed class StayQuoter(AvailabilityModel model, TimeProvider time)
     /// <summary>The hotel with its room types, cheapest first, or null when there is no such hotel.</summary>
     public Hotel? FindHotel(string hotelId) => model.FindHotel(hotelId);
 
-    public Task<Hotel?> FindHotelAsync(string hotelId, CancellationToken cancellationToken) => Task.FromResult(FindHotel(hotelId));
-
     /// <summary>What can be quoted for the criteria: their fields are checked first, then the hotel is looked up.</summary>
     public CriteriaResult Check(QuoteCriteria criteria)
     {

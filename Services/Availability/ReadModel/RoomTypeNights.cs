@@ -58,7 +58,9 @@ public sealed class RoomTypeNights(DateOnly start, Night[] nights)
             var free = night.Free;
             if (!holds.IsEmpty)
             {
-                free += TrackedHold.RoomsPastExpiry(holds, stay.CheckIn.AddDays(i), utcNow);
+                // Never more than the night holds: another process may have expired, confirmed or released
+                // a hold this one still tracks, and the night's Held already shows it.
+                free += Math.Min(night.Held, TrackedHold.RoomsPastExpiry(holds, stay.CheckIn.AddDays(i), utcNow));
             }
 
             available = Math.Min(available, Math.Max(0, free));
