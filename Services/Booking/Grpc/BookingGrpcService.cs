@@ -39,7 +39,6 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
             CreatedAt = time.GetStorableUtcNow(),
         };
 
-        await OneConnectionForTheRequestAsync(context.CancellationToken);
         BookingOutcome outcome;
         try
         {
@@ -63,7 +62,6 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
 
     public override async Task<Proto.CancelBookingResponse> CancelBooking(Proto.CancelBookingRequest request, ServerCallContext context)
     {
-        await OneConnectionForTheRequestAsync(context.CancellationToken);
         var booking = await FindAsync(request.BookingId, context.CancellationToken);
         BookingOutcome outcome;
         try
@@ -151,8 +149,6 @@ public sealed class BookingGrpcService(BookingDbContext db, BookingSaga saga, Ti
     /// around every statement); the scope's end closes it. A saga holds it through its remote calls, so the pool
     /// must allow one per concurrent saga (docs/operations.md).
     /// </summary>
-    private Task OneConnectionForTheRequestAsync(CancellationToken cancellationToken) => db.Database.OpenConnectionAsync(cancellationToken);
-
     /// <summary>
     /// What a retry with a known key gets: the same booking, the same decline or refusal, or "still running".
     /// A different request with a used key is refused, whether the first is still running or long settled.
