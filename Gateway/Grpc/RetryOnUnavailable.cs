@@ -36,7 +36,7 @@ public static class RetryOnUnavailable
             {
                 return await call(client, request, options);
             }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && attempt < MaxAttempts)
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && attempt < MaxAttempts && !IsAnAnswer(ex))
             {
                 delay = backoff * Random.Shared.NextDouble();
                 if (DateTime.UtcNow + delay >= deadline)
@@ -49,4 +49,14 @@ public static class RetryOnUnavailable
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         }
     }
+
+    /// <summary>
+    /// An UNAVAILABLE the service itself answered with error details (booking's "a service it calls did not
+    /// answer; the booking is pending"): it already retried its own calls, and recovery finishes the work, so
+    /// repeating the whole call would only multiply calls to a service that is down. Only an UNAVAILABLE
+    /// without details (no connection, a restarting process) is repeated.
+    /// </summary>
+    private static bool IsAnAnswer(RpcException failure) => failure.Trailers.Get(StatusDetailsTrailer) is not null;
+
+    private const string StatusDetailsTrailer = "grpc-status-details-bin";
 }

@@ -34,6 +34,20 @@ public sealed class RetryOnUnavailableTests
     }
 
     [Fact]
+    public async Task CallAsync_UnavailableTheServiceAnsweredWithDetails_NotRepeated()
+    {
+        // Booking's "pending: a service it calls did not answer" carries google.rpc details; it retried already.
+        var answered = new RpcException(new Status(StatusCode.Unavailable, "pending"),
+            new Metadata { { "grpc-status-details-bin", new byte[] { 8, 14 } } });
+        var service = new ScriptedService(answered, "never reached");
+
+        var failure = await Assert.ThrowsAsync<RpcException>(() => RetryOnUnavailable.CallAsync(service, "request", FarDeadline, CancellationToken.None, Call).AsTask());
+
+        Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
+        Assert.Equal(1, service.Attempts);
+    }
+
+    [Fact]
     public async Task CallAsync_UnavailableEveryTime_GivesUpAfterFourAttempts()
     {
         var service = new ScriptedService(Enumerable.Repeat<object>(Fail(StatusCode.Unavailable), 5).ToArray());
