@@ -135,7 +135,7 @@ public static class TracingScenario
         return table.AppendLine()
             .AppendLine("| goal | measured | met |")
             .AppendLine("|---|---|---|")
-            .AppendLine(Summary.Goal("reads/s with tracing as shipped ÷ tracing off", shippedReads, "0.00", null, reference: true, detail: PerRound(shipped, off, r => r.Read.PerSecond)))
+            .AppendLine(Summary.Goal("reads/s with tracing as shipped ÷ tracing off ≥ 0.90", shippedReads, "0.00", shippedReads >= 0.9, detail: PerRound(shipped, off, r => r.Read.PerSecond)))
             .AppendLine(Summary.Goal("bookings/s with tracing as shipped ÷ tracing off ≥ 0.90", shippedBookings, "0.00", shippedBookings >= 0.9,
                 detail: PerRound(shipped, off, r => r.Booking.PerSecond)))
             .AppendLine(Summary.Goal("tracing everything costs ≤ 10% of the booking throughput (bookings/s ÷ off ≥ 0.90)", everythingBookings, "0.00", everythingBookings >= 0.9,
