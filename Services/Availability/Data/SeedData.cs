@@ -36,6 +36,14 @@ public static class SeedData
 
         // Raw, batched inserts: EF tracking a quarter of a million entities would take most of a minute.
         await InventoryBulkInsert.InsertAsync(db, MissingNights(), cancellationToken);
+        if (known.Count == 0)
+        {
+            // A first seed: no process has a read model of this database yet (each loads after seeding), so
+            // the change log's row per night (the trigger's) would only be read past; dropping them in the
+            // same transaction halves the first start. Later seeds keep theirs: running processes follow them.
+            await db.InventoryChanges.ExecuteDeleteAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
 
         IEnumerable<InventoryNight> MissingNights()
