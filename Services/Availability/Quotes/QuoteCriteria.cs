@@ -19,7 +19,7 @@ public enum CriteriaOutcome
 }
 
 /// <summary>
-/// What <see cref="StayQuoter.CheckAsync"/> made of criteria: the <see cref="Target"/> to quote, or why not —
+/// What <see cref="StayQuoter.Check"/> made of criteria: the <see cref="Target"/> to quote, or why not —
 /// every bad field (<see cref="Problems"/>), or a hotel that does not exist.
 /// </summary>
 public sealed record CriteriaResult(CriteriaOutcome Outcome, QuoteCriteria Criteria, QuoteTarget? Target, IReadOnlyList<FieldProblem> Problems)

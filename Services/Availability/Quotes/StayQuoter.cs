@@ -51,8 +51,6 @@ public sealed class StayQuoter(AvailabilityModel model, TimeProvider time)
             : CriteriaResult.Quotable(criteria, new QuoteTarget(hotel, new Stay(criteria.CheckIn!.Value, criteria.CheckOut!.Value), criteria.Guests));
     }
 
-    public Task<CriteriaResult> CheckAsync(QuoteCriteria criteria, CancellationToken cancellationToken) => Task.FromResult(Check(criteria));
-
     /// <summary>Room types that fit the guests, cheapest first, each with the rooms free on every night and the stay's price.</summary>
     public StayAvailability Quote(QuoteTarget target)
     {
@@ -72,6 +70,4 @@ public sealed class StayQuoter(AvailabilityModel model, TimeProvider time)
 
         return new StayAvailability(hotel.Id, stay, guests, hotel.Currency, rooms);
     }
-
-    public Task<StayAvailability> QuoteAsync(QuoteTarget target, CancellationToken cancellationToken) => Task.FromResult(Quote(target));
 }

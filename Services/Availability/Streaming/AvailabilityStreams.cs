@@ -30,7 +30,7 @@ public sealed class AvailabilityStreams(
         while (true)
         {
             var quotedAt = time.GetUtcNow();
-            var quote = await quoter.QuoteAsync(target, cancellationToken);
+            var quote = quoter.Quote(target);
             if (!quote.Equals(last))
             {
                 await send(quote);
@@ -83,7 +83,7 @@ public sealed class AvailabilityStreams(
                 await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    var checkedCriteria = await quoter.CheckAsync(criteria, cancellationToken);
+                    var checkedCriteria = quoter.Check(criteria);
                     if (checkedCriteria.Target is not { } target)
                     {
                         // Bad criteria are answered on the stream, which goes on.
@@ -92,7 +92,7 @@ public sealed class AvailabilityStreams(
                     }
 
                     current = target;
-                    last = await quoter.QuoteAsync(target, cancellationToken);
+                    last = quoter.Quote(target);
                     await SendAsync(new(last, null, Pushed: false));
                 }
                 finally
@@ -119,7 +119,7 @@ public sealed class AvailabilityStreams(
 
                     quotedAt = time.GetUtcNow();
                     tracker.CountRequote();
-                    var quote = await quoter.QuoteAsync(target, stop.Token);
+                    var quote = quoter.Quote(target);
                     if (!quote.Equals(last))
                     {
                         last = quote;
