@@ -17,8 +17,9 @@ using HotelBooking.Bench.Stub;
 //   payload         bytes on the wire, JSON vs Protobuf, raw, gzip, Brotli
 //   serialization   BenchmarkDotNet: Google.Protobuf vs System.Text.Json (source-generated)
 // --baseline <another checkout>: builds it too and runs its arms alternately with this checkout's (read-paths, booking).
-// The scenarios that start processes build the services in Release, pin them to core 0 and this process
-// to core 1 (taskset), and alternate the arms of each comparison within the run.
+// The scenarios that start processes build the services in the bench's configuration (Release; a Debug bench is
+// only for smokes), pin them to core 0 and this process to core 1 (taskset), and alternate the arms of each
+// comparison within the run.
 if (args.FirstOrDefault() == StubAvailabilityServer.Mode)
 {
     return await StubAvailabilityServer.RunAsync();
@@ -34,9 +35,14 @@ if (measured.Contains(options.Scenario))
         return exitCode;
     }
 
+    if (Checkout.Configuration != "Release")
+    {
+        Console.WriteLine($"> A {Checkout.Configuration} build of the bench runs {Checkout.Configuration} servers: a smoke, not figures (dotnet run -c Release).");
+    }
+
     if (options.Build)
     {
-        options.Checkouts.ToList().ForEach(checkout => checkout.BuildRelease());
+        options.Checkouts.ToList().ForEach(checkout => checkout.Build());
     }
 }
 

@@ -7,7 +7,7 @@ namespace HotelBooking.Bench.Harness;
 /// <summary>What to start: the read path (availability and the gateway) or the whole booking path too.</summary>
 public sealed record SystemOptions
 {
-    /// <summary>Whose Release build runs: this checkout, or the <c>--baseline</c> one.</summary>
+    /// <summary>Whose build runs: this checkout, or the <c>--baseline</c> one.</summary>
     public Checkout Checkout { get; init; } = Checkout.Current;
 
     /// <summary>Payment and booking as well, for the saga.</summary>
@@ -33,7 +33,7 @@ public sealed record SystemOptions
 }
 
 /// <summary>
-/// The real services and gateway as processes on loopback, built in Release, on fresh databases, pinned
+/// The real services and gateway as processes on loopback, built in the bench's configuration (Release for figures), on fresh databases, pinned
 /// to core 0 while this process runs on core 1. Ports are free ones, so a running AppHost is no obstacle.
 /// </summary>
 public sealed class BenchSystem : IAsyncDisposable
@@ -127,25 +127,25 @@ public sealed class BenchSystem : IAsyncDisposable
                 availability["Comparison__RestEndpoint"] = "true";
             }
 
-            Availability = await StartAsync("availability", "Services/Availability/bin/Release/net10.0/Availability.dll", availability, AvailabilityGrpc, http2: true);
+            Availability = await StartAsync("availability", _options.Checkout.BuiltDll("Services/Availability", "Availability.dll"), availability, AvailabilityGrpc, http2: true);
 
             if (options.SecondAvailability)
             {
                 var second = Service("availability-db", AvailabilityGrpcB); // the same database: the connection string names it
-                await StartAsync("availability-b", "Services/Availability/bin/Release/net10.0/Availability.dll", second, AvailabilityGrpcB, http2: true);
+                await StartAsync("availability-b", _options.Checkout.BuiltDll("Services/Availability", "Availability.dll"), second, AvailabilityGrpcB, http2: true);
             }
         }
 
         if (options.Bookings)
         {
-            await StartAsync("payment", "Services/Payment/bin/Release/net10.0/Payment.dll", Service("payment-db", PaymentGrpc), PaymentGrpc, http2: true);
+            await StartAsync("payment", _options.Checkout.BuiltDll("Services/Payment", "Payment.dll"), Service("payment-db", PaymentGrpc), PaymentGrpc, http2: true);
             var booking = Service("booking-db", BookingGrpc);
             booking["services__availability__http__0"] = AvailabilityGrpc.GetLeftPart(UriPartial.Authority);
             booking["services__payment__http__0"] = PaymentGrpc.GetLeftPart(UriPartial.Authority);
-            await StartAsync("booking", "Services/Booking/bin/Release/net10.0/Booking.dll", booking, BookingGrpc, http2: true);
+            await StartAsync("booking", _options.Checkout.BuiltDll("Services/Booking", "Booking.dll"), booking, BookingGrpc, http2: true);
         }
 
-        Gateway = await StartAsync("gateway", "Gateway/bin/Release/net10.0/Gateway.dll", new Dictionary<string, string>(options.Environment)
+        Gateway = await StartAsync("gateway", _options.Checkout.BuiltDll("Gateway", "Gateway.dll"), new Dictionary<string, string>(options.Environment)
         {
             ["Kestrel__Endpoints__Rest__Url"] = GatewayRest.GetLeftPart(UriPartial.Authority),
             ["Kestrel__Endpoints__GrpcEdge__Url"] = GatewayGrpc.GetLeftPart(UriPartial.Authority),
@@ -167,12 +167,11 @@ public sealed class BenchSystem : IAsyncDisposable
         }, GatewayRest, http2: false);
     }
 
-    private async Task<ServerProcess> StartAsync(string name, string relativePath, Dictionary<string, string> environment, Uri health, bool http2, string[]? arguments = null)
+    private async Task<ServerProcess> StartAsync(string name, string path, Dictionary<string, string> environment, Uri health, bool http2, string[]? arguments = null)
     {
-        var path = Path.Combine(_options.Checkout.Root, relativePath);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"{path} is missing: build in Release first (the bench does unless --no-build).");
+            throw new FileNotFoundException($"{path} is missing: build in {Checkout.Configuration} first (the bench does unless --no-build).");
         }
 
         var process = ServerProcess.Start(name, path, environment, CorePinning.Available ? ServerCores : null, arguments ?? []);

@@ -3,12 +3,25 @@ using System.Diagnostics;
 namespace HotelBooking.Bench.Harness;
 
 /// <summary>
-/// A checkout of this repository whose Release build the bench runs: this one, or another given with
+/// A checkout of this repository whose build the bench runs: this one, or another given with
 /// <c>--baseline</c> (an older commit) so that old and new run side by side, driven by the same client code.
 /// </summary>
 public sealed record Checkout(string Label, string Root)
 {
     public static Checkout Current { get; } = new("new", BenchSystem.RepositoryRoot);
+
+    /// <summary>
+    /// The servers run in the bench's own configuration: Release for figures (<c>dotnet run -c Release</c>);
+    /// Debug only for a smoke that must start and finish, like CI's, which reuses the build its tests made.
+    /// </summary>
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
+    /// <summary>A built server's entry assembly, e.g. <c>("Gateway", "Gateway.dll")</c>.</summary>
+    public string BuiltDll(string projectDirectory, string dll) => Path.Combine(Root, projectDirectory, "bin", Configuration, "net10.0", dll);
 
     /// <summary>
     /// Builds before the gRPC JSON transcoding had availability's hand-written REST endpoint,
@@ -20,10 +33,10 @@ public sealed record Checkout(string Label, string Root)
     /// <summary>The checkout's own REST/JSON path for one availability query, straight to the service.</summary>
     public string DirectRestPath(StayQuery stay) => HasComparisonEndpoint ? stay.ComparisonPath : stay.TranscodedPath;
 
-    /// <summary>Every service and the gateway in Release (one build of the AppHost, which references them all).</summary>
-    public void BuildRelease()
+    /// <summary>Every service and the gateway (one build of the AppHost, which references them all).</summary>
+    public void Build()
     {
-        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(Root, "AppHost"), "-c", "Release", "-v", "q", "--nologo"])
+        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(Root, "AppHost"), "-c", Configuration, "-v", "q", "--nologo"])
         {
             RedirectStandardOutput = true,
         })!;
@@ -31,7 +44,7 @@ public sealed record Checkout(string Label, string Root)
         build.WaitForExit();
         if (build.ExitCode != 0)
         {
-            throw new InvalidOperationException($"The Release build of {Root} failed:\n{output}");
+            throw new InvalidOperationException($"The {Configuration} build of {Root} failed:\n{output}");
         }
     }
 }

@@ -4,7 +4,7 @@ using System.Net;
 namespace HotelBooking.Bench.Harness;
 
 /// <summary>
-/// A service or the gateway as a real process (<c>dotnet App.dll</c> from its Release output), pinned to
+/// A service or the gateway as a real process (<c>dotnet App.dll</c> from its build output), pinned to
 /// the given cores with <c>taskset</c>, as Production with its shipped appsettings.json (logging included)
 /// unless the environment given says otherwise. Its CPU time comes from /proc/&lt;pid&gt;/stat.
 /// </summary>

@@ -224,6 +224,11 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
 /// cost a statement per open. Safe because the services leave no session state behind: no <c>SET</c>,
 /// no temporary tables, and the one session lock (the migration lock) is taken on an unpooled
 /// connection.</item>
+/// <item><c>Maximum Pool Size</c> 25 rather than Npgsql's 100: every process of every service shares the
+/// server's <c>max_connections</c> (100 by default), and a request short of a pooled connection waits for
+/// one, where a server out of connections refuses it (53300). Three services at 100 each can exhaust a
+/// default server under load; add processes only with <c>max_connections</c> raised to match
+/// (docs/operations.md).</item>
 /// </list>
 /// </summary>
 internal static class PostgresConnectionSettings
@@ -233,6 +238,7 @@ internal static class PostgresConnectionSettings
         MaxAutoPrepare = 64,
         AutoPrepareMinUsages = 2,
         NoResetOnClose = true,
+        MaxPoolSize = 25,
     };
 
     public static string Apply(string connectionString)

@@ -30,8 +30,11 @@ public abstract class OverbookingTests(SystemFixture system)
         var elapsed = clock.Elapsed;
 
         var created = responses.Where(r => r.StatusCode == HttpStatusCode.Created).ToList();
-        Assert.Equal(free, created.Count);
-        Assert.All(responses.Except(created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        var unexpected = responses.Where(r => r.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.Conflict)).ToList();
+        // On failure, say what came back, not just how many.
+        var answers = string.Join(", ", responses.GroupBy(r => (int)r.StatusCode).Select(g => $"{g.Count()} × {g.Key}"));
+        var firstUnexpected = unexpected.Count > 0 ? await unexpected[0].Content.ReadAsStringAsync() : "";
+        Assert.True(created.Count == free && unexpected.Count == 0, $"{answers}; expected {free} × 201 and the rest 409. {firstUnexpected}");
         Assert.Equal(0, await AvailableAsync(system.Api, checkIn, checkOut, Berlin, Loft));
 
         var bookings = await Task.WhenAll(created.Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
