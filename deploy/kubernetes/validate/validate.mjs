@@ -111,7 +111,17 @@ export async function validateObjects(objects, { externalSecrets = {} } = {}) {
   const workloadsSelectedBy = (selector, namespace) =>
     workloads.filter((w) => namespaceOf(w) === namespace && selectorMatches(selector, podLabels(w)));
 
-  // 2. Workloads select their own pods.
+  // 2. The common labels: part-of on everything; name, component and part-of on every pod template.
+  for (const object of objects) {
+    if (!object?.metadata?.labels?.["app.kubernetes.io/part-of"]) problem(object, "no app.kubernetes.io/part-of label");
+  }
+  for (const w of workloads) {
+    for (const label of ["app.kubernetes.io/name", "app.kubernetes.io/component", "app.kubernetes.io/part-of"]) {
+      if (!podLabels(w)[label]) problem(w, `pod template has no ${label} label`);
+    }
+  }
+
+  // Workloads select their own pods.
   for (const w of workloads) {
     if (w.kind !== "Job" && !selectorMatches(w.spec?.selector, podLabels(w))) {
       problem(w, "spec.selector does not match its own pod template's labels");

@@ -37,7 +37,7 @@ function deployment(name, component, { port, init = false, env = [] } = {}) {
         }
       : {}),
   });
-  const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/component": component };
+  const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/component": component, "app.kubernetes.io/part-of": "system" };
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -59,7 +59,7 @@ function deployment(name, component, { port, init = false, env = [] } = {}) {
 
 /** A gateway-like "web", a service-like "api" reading an external Secret, and what they need. */
 function system() {
-  return [
+  const objects = [
     { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "config", namespace: "ns" }, data: { ENDPOINT: "http://x" } },
     deployment("web", "gateway", { port: 5081 }),
     deployment("api", "service", {
@@ -100,6 +100,8 @@ function system() {
       spec: { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "api" } } },
     },
   ];
+  for (const o of objects) o.metadata.labels = { ...o.metadata.labels, "app.kubernetes.io/part-of": "system" };
+  return objects;
 }
 
 const externalSecrets = { db: ["password"] };
@@ -124,6 +126,13 @@ test("a schema error is reported with its path", async () => {
   await assertReported(
     (o) => { byName(o, "Deployment", "api").spec.template.spec.containers[0].ports[0].containerPort = "8080"; },
     /Deployment\/api: schema: .*containers\/0\/ports\/0\/containerPort must be integer/);
+});
+
+test("an object or pod template without the common labels", async () => {
+  await assertReported((o) => { delete byName(o, "NetworkPolicy", "api").metadata.labels; }, /NetworkPolicy\/api: no app.kubernetes.io\/part-of label/);
+  await assertReported(
+    (o) => { delete byName(o, "Deployment", "api").spec.template.metadata.labels["app.kubernetes.io/component"]; },
+    /Deployment\/api: pod template has no app.kubernetes.io\/component label/);
 });
 
 test("an unknown kind is reported", async () => {
