@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
 using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,21 +38,21 @@ public static class GrpcClientExtensions
     private static GrpcChannel CreateChannel(IServiceProvider provider, string serviceName, string grpcServiceName, string[] retryableMethods)
     {
         var options = provider.GetRequiredService<IOptionsMonitor<InternalGrpcChannelOptions>>().Get(serviceName);
-        var address = options.Address ?? AddressFromConfiguration(provider.GetRequiredService<IConfiguration>(), serviceName);
+        var configuration = provider.GetRequiredService<IConfiguration>();
+        var address = options.Address ?? AddressFromConfiguration(configuration, serviceName);
+        var resolver = configuration[LoadBalancingSetting] == "round_robin" ? options.Resolver ?? Dns : null;
+        if (resolver is not null)
+        {
+            // http://availability:8080 becomes dns:///availability:8080: the resolver's name is the scheme.
+            address = new Uri($"{resolver.Name}:///{address.Host}:{address.Port}");
+        }
 
-        // A later issue can spread calls over every instance of a service: address "dns:///availability:8080",
-        // ServiceConfig.LoadBalancingConfigs = { new RoundRobinConfig() }, and a ResolverFactory (grpc-dotnet's
-        // DnsResolverFactory, or one fed by Microsoft.Extensions.ServiceDiscovery) registered in a
-        // ServiceCollection given as GrpcChannelOptions.ServiceProvider. All of that goes here, in the channel;
-        // callers hold the typed client and do not change.
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = options.HttpHandler ?? CreateHandler(),
             DisposeHttpClient = true,
             LoggerFactory = provider.GetService<ILoggerFactory>(),
-            ServiceConfig = retryableMethods.Length == 0
-                ? null
-                : new ServiceConfig { MethodConfigs = { RetryPolicyFor(grpcServiceName, retryableMethods) } },
+            ServiceConfig = ServiceConfigFor(balanced: resolver is not null, grpcServiceName, retryableMethods),
             // Retried calls buffer their request messages to replay them; keep that bounded.
             MaxRetryBufferPerCallSize = 1024 * 1024,
             // Over a SocketsHttpHandler the channel manages its connection itself (grpc-dotnet's subchannels):
@@ -61,7 +62,47 @@ public static class GrpcClientExtensions
             // second instead (a refused connect costs next to nothing).
             InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
             MaxReconnectBackoff = TimeSpan.FromSeconds(1),
+            // A dns:/// address names no scheme to take TLS from; inside the cluster the calls are h2c.
+            Credentials = resolver is not null ? ChannelCredentials.Insecure : null,
+            ServiceProvider = resolver is not null ? new ServiceCollection().AddSingleton(resolver).BuildServiceProvider() : null,
         });
+    }
+
+    /// <summary>
+    /// <c>GrpcClients:LoadBalancing</c> = <c>round_robin</c> (compose and Kubernetes set it) spreads the calls
+    /// to every internal service over all of its replicas. The channel resolves the service's name to every
+    /// address it has (Docker's DNS for a scaled compose service, a Kubernetes headless Service), keeps a
+    /// connection to each and sends each call to the next one. Without it, one long-lived HTTP/2 connection
+    /// to the name (or to a virtual IP) pins every call to one replica. DNS is asked again every
+    /// <see cref="DnsRefreshInterval"/>, and at once when a connection breaks, so new replicas get calls within
+    /// that interval and a dead one none once its connection is found broken
+    /// (docs/decisions/0010-client-side-load-balancing.md).
+    /// </summary>
+    public const string LoadBalancingSetting = "GrpcClients:LoadBalancing";
+
+    private static readonly TimeSpan DnsRefreshInterval = TimeSpan.FromSeconds(10);
+
+    private static readonly ResolverFactory Dns = new DnsResolverFactory(DnsRefreshInterval);
+
+    private static ServiceConfig? ServiceConfigFor(bool balanced, string grpcServiceName, string[] retryableMethods)
+    {
+        if (!balanced && retryableMethods.Length == 0)
+        {
+            return null;
+        }
+
+        var config = new ServiceConfig();
+        if (balanced)
+        {
+            config.LoadBalancingConfigs.Add(new RoundRobinConfig());
+        }
+
+        if (retryableMethods.Length > 0)
+        {
+            config.MethodConfigs.Add(RetryPolicyFor(grpcServiceName, retryableMethods));
+        }
+
+        return config;
     }
 
     /// <summary>
@@ -74,10 +115,12 @@ public static class GrpcClientExtensions
 
     private static SocketsHttpHandler CreateHandler() => new()
     {
-        // The connections stay open between bursts; keep-alive pings find the dead ones instead.
+        // The connections stay open between bursts; keep-alive pings find the dead ones instead. A killed
+        // replica's connection gets no reset (its network went with it), so the pings are what takes it out
+        // of the balancer's rotation: within 15 s, for a frame every 10 s per connection.
         PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-        KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-        KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+        KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+        KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
         // More than 100 concurrent calls (HTTP/2's usual stream limit) open another connection instead of queueing.
         EnableMultipleHttp2Connections = true,
     };
@@ -116,4 +159,10 @@ public sealed class InternalGrpcChannelOptions
 
     /// <summary>The handler the channel sends through; by default a SocketsHttpHandler of its own.</summary>
     public HttpMessageHandler? HttpHandler { get; set; }
+
+    /// <summary>
+    /// Where a balanced channel learns the replicas' addresses; by default DNS. Tests name replicas on
+    /// loopback addresses with grpc-dotnet's StaticResolverFactory, since no name resolves to several here.
+    /// </summary>
+    public ResolverFactory? Resolver { get; set; }
 }
