@@ -14,10 +14,11 @@ public sealed record Checkout(string Label, string Root)
     /// The servers run in the bench's own configuration: Release for figures (<c>dotnet run -c Release</c>);
     /// Debug only for a smoke that must start and finish, like CI's, which reuses the build its tests made.
     /// </summary>
+    public static string Configuration { get; } =
 #if DEBUG
-    public const string Configuration = "Debug";
+        "Debug";
 #else
-    public const string Configuration = "Release";
+        "Release";
 #endif
 
     /// <summary>A built server's entry assembly, e.g. <c>("Gateway", "Gateway.dll")</c>.</summary>

@@ -78,6 +78,10 @@ public sealed partial class DocumentationTests : IDisposable
         // Every local address the docs give is a port something in the repository listens on.
         var known = new HashSet<int> { restPort, grpcEdgePort, AppHostDashboardPort() };
         known.UnionWith(PublishedPort().Matches(compose).Select(m => int.Parse(m.Groups["port"].Value)));
+        // Inside a container (a compose healthcheck, a Kubernetes probe): the ports the images expose.
+        known.UnionWith(new[] { "Gateway/Dockerfile", "Services/Availability/Dockerfile", "Services/Booking/Dockerfile", "Services/Payment/Dockerfile" }
+            .SelectMany(file => ExposedPorts().Matches(Read(file)))
+            .SelectMany(m => m.Groups["ports"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)));
         var unknown = MarkdownFiles()
             .SelectMany(doc => LocalAddress().Matches(doc.Text).Select(m => (doc.File, Port: int.Parse(m.Groups["port"].Value))))
             .Where(address => !known.Contains(address.Port))
@@ -202,6 +206,9 @@ public sealed partial class DocumentationTests : IDisposable
     /// <summary>A published port in docker-compose.yml: <c>- "5080:5080"</c> or <c>- "127.0.0.1:18888:18888"</c>.</summary>
     [GeneratedRegex(@"- ""(?:[\d.]+:)?(?<port>\d+):\d+""")]
     private static partial Regex PublishedPort();
+
+    [GeneratedRegex(@"^EXPOSE (?<ports>[\d ]+)$", RegexOptions.Multiline)]
+    private static partial Regex ExposedPorts();
 
     [GeneratedRegex(@"^#{1,6} +(?<text>.+)$", RegexOptions.Multiline)]
     private static partial Regex Heading();
