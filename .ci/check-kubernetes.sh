@@ -29,6 +29,6 @@ for overlay in dev production; do
 done
 
 # The validator's negative tests, on made-up objects and on the renders above broken on purpose.
-(cd "$validate" && RENDERED_DIR="$rendered" node --test) > "$rendered/tests.log" 2>&1 || { cat "$rendered/tests.log" >&2; status=1; }
-grep -E '^# (tests|pass|fail) ' "$rendered/tests.log" | tr '\n' ' ' | sed 's/# //g; s/ $/\n/; s/^/validator tests: /'
+(cd "$validate" && RENDERED_DIR="$rendered" node --test --test-reporter=tap) > "$rendered/tests.log" 2>&1 || { cat "$rendered/tests.log" >&2; status=1; }
+grep -E '^# (tests|pass|fail) ' "$rendered/tests.log" | tr '\n' ' ' | sed 's/# //g; s/ $/\n/; s/^/validator tests: /' || true
 exit "$status"

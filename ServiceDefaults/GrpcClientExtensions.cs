@@ -74,13 +74,14 @@ public static class GrpcClientExtensions
     /// address it has (Docker's DNS for a scaled compose service, a Kubernetes headless Service), keeps a
     /// connection to each and sends each call to the next one. Without it, one long-lived HTTP/2 connection
     /// to the name (or to a virtual IP) pins every call to one replica. DNS is asked again every
-    /// <see cref="DnsRefreshInterval"/>, and at once when a connection breaks, so new replicas get calls within
-    /// that interval and a dead one none once its connection is found broken
+    /// <see cref="DnsRefreshInterval"/> (and after a connection breaks, no sooner than that), so new replicas get
+    /// calls within that interval; a replica whose connection breaks gets none from that moment
     /// (docs/decisions/0010-client-side-load-balancing.md).
     /// </summary>
     public const string LoadBalancingSetting = "GrpcClients:LoadBalancing";
 
-    private static readonly TimeSpan DnsRefreshInterval = TimeSpan.FromSeconds(10);
+    // grpc-dotnet's DnsResolver resolves at most once every 15 s, whatever is asked of it.
+    private static readonly TimeSpan DnsRefreshInterval = TimeSpan.FromSeconds(15);
 
     private static readonly ResolverFactory Dns = new DnsResolverFactory(DnsRefreshInterval);
 
