@@ -38,7 +38,7 @@ public abstract class AvailabilityServiceTests : IDisposable
         }
 
         _host = new ServiceHost<AvailabilityGrpcService>("availability-db",
-            TestCatalogue.HandMade(new() { ["Holds:SweepInterval"] = "01:00:00" }),
+            TestCatalogue.HandMade(new() { ["Holds:SweepInterval"] = "01:00:00", ["ReadModel:PollInterval"] = "00:10:00" }),
             services => services.AddSingleton<TimeProvider>(_time), provider: provider);
         _client = new AvailabilityService.AvailabilityServiceClient(_host.CreateChannel());
     }
