@@ -2,6 +2,7 @@ using HotelBooking.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
@@ -22,6 +23,9 @@ public static class Extensions
     private const string AlivenessEndpointPath = "/alive";
     // The gRPC services' fault switches (Services/Shared/Faults, outside Production): test traffic, not traced.
     private const string FaultsPath = "/_faults";
+    // Where a Prometheus server may scrape this process's metrics: a port of its own (Kestrel endpoint
+    // "Metrics", HTTP/1.1 as Prometheus speaks it), never the gRPC port. Unset: no scrape endpoint.
+    private const string PrometheusPortKey = "Metrics:PrometheusPort";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -68,13 +72,14 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("HotelBooking.*")
-                .DropUnchartedInstruments())
+                .DropUnchartedInstruments()
+                .AddPrometheusExporterWhenConfigured(builder.Configuration))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("HotelBooking.*")
                 .AddAspNetCoreInstrumentation(options =>
-                    // Probes are noise in a trace view.
-                    options.Filter = context => !IsHealthProbe(context.Request.Path))
+                    // Probes and scrapes are noise in a trace view.
+                    options.Filter = context => !IsProbeOrScrape(context.Request.Path))
                 // The gRPC client span is the parent of the server span in the other service; the HTTP
                 // span beneath it would only repeat it.
                 .AddGrpcClientInstrumentation(options => options.SuppressDownstreamInstrumentation = true)
@@ -113,6 +118,11 @@ public static class Extensions
         {
             Predicate = check => check.Tags.Contains("live"),
         });
+        if (app.Configuration.GetValue<int?>(PrometheusPortKey) is { } port)
+        {
+            // Only on the scrape port: the gRPC port serves callers, the scrape port only Prometheus.
+            app.MapPrometheusScrapingEndpoint().RequireHost($"*:{port}");
+        }
 
         return app;
     }
@@ -145,7 +155,10 @@ public static class Extensions
         return metrics;
     }
 
-    private static bool IsHealthProbe(PathString path) =>
-        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath)
+    private static MeterProviderBuilder AddPrometheusExporterWhenConfigured(this MeterProviderBuilder metrics, IConfiguration configuration) =>
+        configuration.GetValue<int?>(PrometheusPortKey) is null ? metrics : metrics.AddPrometheusExporter();
+
+    private static bool IsProbeOrScrape(PathString path) =>
+        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments("/metrics") || path.StartsWithSegments(AlivenessEndpointPath)
         || path.StartsWithSegments("/grpc.health.v1.Health") || path.StartsWithSegments(FaultsPath);
 }
