@@ -2,9 +2,6 @@ using HotelBooking.Gateway.Extensions;
 using HotelBooking.Gateway.Security;
 using HotelBooking.ServiceDefaults;
 
-// In a container, "healthcheck" probes the running instance instead of starting one.
-await HealthProbe.ExitIfRequestedAsync(args);
-
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

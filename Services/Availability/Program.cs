@@ -5,8 +5,6 @@ using HotelBooking.ServiceDefaults;
 using HotelBooking.Services.Shared.Data;
 using HotelBooking.Services.Shared.Faults;
 
-await HealthProbe.ExitIfRequestedAsync(args); // "healthcheck URL": a container probing the running instance
-
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();

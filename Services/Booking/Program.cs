@@ -6,8 +6,6 @@ using HotelBooking.Services.Shared.Data;
 using HotelBooking.Services.Shared.Faults;
 using HotelBooking.Services.Shared.Grpc;
 
-await HealthProbe.ExitIfRequestedAsync(args); // "healthcheck URL": a container probing the running instance
-
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
