@@ -14,6 +14,8 @@ using HotelBooking.Bench.Stub;
 //   booking         the whole saga through the gateway at concurrency 1, 8, 32 (--postgres [local|"…"] for PostgreSQL)
 //   tracing         read path and booking with OpenTelemetry off, as shipped, sampling everything
 //   freshness       a change through one availability process until another's stream shows it (--postgres needed)
+//   scaling         docker compose under per-container CPU limits: reads/s and bookings/s with 1, 2, 4 replicas
+//                   (needs the Docker engine and root; not pinned: the containers use both cores)
 //   payload         bytes on the wire, JSON vs Protobuf, raw, gzip, Brotli
 //   serialization   BenchmarkDotNet: Google.Protobuf vs System.Text.Json (source-generated)
 // --baseline <another checkout>: builds it too and runs its arms alternately with this checkout's (read-paths, booking).
@@ -60,6 +62,8 @@ switch (options.Scenario)
         return await TracingScenario.RunAsync(options);
     case "freshness":
         return await FreshnessScenario.RunAsync(options);
+    case "scaling":
+        return await ScalingScenario.RunAsync(options);
     case "payload":
         Console.WriteLine(PayloadScenario.Run());
         return 0;
@@ -71,6 +75,6 @@ switch (options.Scenario)
         var summary = BenchmarkRunner.Run<SerializationBenchmarks>(config);
         return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Available: {string.Join(", ", measured)}, payload, serialization.");
+        Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Available: {string.Join(", ", measured)}, scaling, payload, serialization.");
         return 2;
 }

@@ -133,20 +133,7 @@ public static class BookingScenario
         {
             var (hotel, room) = RoomTypes[Random.Shared.Next(RoomTypes.Length)];
             var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(Random.Shared.Next(FirstNight, LastNight - 2));
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
-            {
-                Content = JsonContent.Create(new
-                {
-                    hotelId = hotel,
-                    roomTypeId = room,
-                    checkIn,
-                    checkOut = checkIn.AddDays(Random.Shared.Next(1, 3)),
-                    guests = 1,
-                    guest = new { name = "Bench Guest", email = "bench@example.com" },
-                    paymentToken = "tok_visa",
-                }),
-            };
-            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var request = Request(hotel, room, checkIn);
             using var response = await _client.SendAsync(request);
             if (response.StatusCode == HttpStatusCode.Conflict)
             {
@@ -174,6 +161,26 @@ public static class BookingScenario
         }
 
         public void Dispose() => _client.Dispose();
+
+        /// <summary>POST /api/bookings for one guest, one or two nights from <paramref name="checkIn"/>, with a new Idempotency-Key.</summary>
+        public static HttpRequestMessage Request(string hotel, string roomType, DateOnly checkIn)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
+            {
+                Content = JsonContent.Create(new
+                {
+                    hotelId = hotel,
+                    roomTypeId = roomType,
+                    checkIn,
+                    checkOut = checkIn.AddDays(Random.Shared.Next(1, 3)),
+                    guests = 1,
+                    guest = new { name = "Bench Guest", email = "bench@example.com" },
+                    paymentToken = "tok_visa",
+                }),
+            };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            return request;
+        }
     }
 
     public static async Task<(Dictionary<(BenchSystem System, int Concurrency), List<Round>> Results, WarmUpResult WarmUp)> MeasureAsync(
