@@ -23,9 +23,11 @@ public static class Extensions
     private const string AlivenessEndpointPath = "/alive";
     // The gRPC services' fault switches (Services/Shared/Faults, outside Production): test traffic, not traced.
     private const string FaultsPath = "/_faults";
-    // Where a Prometheus server may scrape this process's metrics: a port of its own (Kestrel endpoint
-    // "Metrics", HTTP/1.1 as Prometheus speaks it), never the gRPC port. Unset: no scrape endpoint.
+    // Where a Prometheus server may scrape this process's metrics: a port of its own (docker-compose.yml's
+    // Kestrel endpoint "Management", HTTP/1.1 as Prometheus speaks it), never the gRPC port. It must be the
+    // port that endpoint listens on, or /metrics answers nowhere. Unset: no scrape endpoint.
     private const string PrometheusPortKey = "Metrics:PrometheusPort";
+    private const string MetricsPath = "/metrics";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -120,8 +122,10 @@ public static class Extensions
         });
         if (app.Configuration.GetValue<int?>(PrometheusPortKey) is { } port)
         {
-            // Only on the scrape port: the gRPC port serves callers, the scrape port only Prometheus.
-            app.MapPrometheusScrapingEndpoint().RequireHost($"*:{port}");
+            // Only for connections to the scrape port, whatever Host header they send: the gRPC port
+            // serves callers, the scrape port only Prometheus.
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+                context.Connection.LocalPort == port && context.Request.Path == MetricsPath);
         }
 
         return app;
@@ -159,6 +163,6 @@ public static class Extensions
         configuration.GetValue<int?>(PrometheusPortKey) is null ? metrics : metrics.AddPrometheusExporter();
 
     private static bool IsProbeOrScrape(PathString path) =>
-        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments("/metrics") || path.StartsWithSegments(AlivenessEndpointPath)
+        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(MetricsPath) || path.StartsWithSegments(AlivenessEndpointPath)
         || path.StartsWithSegments("/grpc.health.v1.Health") || path.StartsWithSegments(FaultsPath);
 }
