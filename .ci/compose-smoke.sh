@@ -119,11 +119,14 @@ published="$(compose ps -q | xargs -n 1 docker port | grep -oE '[0-9.]+:[0-9]+$'
 [ "$published" = "0.0.0.0:5080 0.0.0.0:5081 127.0.0.1:18888 " ] || { echo "unexpected published ports: $published" >&2; exit 1; }
 # Does one of our servers answer there? A TCP connect, even a protocol's first bytes, prove nothing on a
 # network whose egress proxy accepts every connection and speaks HTTP/2, so each probe asks for what only
-# ours would say: PostgreSQL's answer to an SSLRequest (one byte, S or N), a service's "Healthy".
+# ours would say: PostgreSQL's answer to an SSLRequest (one byte, S or N), a service's "Healthy" on its
+# gRPC port (HTTP/2) or its management port (HTTP/1.1, 9464).
 answers() {
   local kind="$1" host="$2" port="$3"
-  if [ "$kind" = http2 ]; then
-    [ "$(curl -s -m 3 --http2-prior-knowledge "http://$host:$port/health" 2> /dev/null)" = Healthy ]
+  if [ "$kind" = http2 ] || [ "$kind" = http1 ]; then
+    local version=(--http1.1)
+    [ "$kind" = http2 ] && version=(--http2-prior-knowledge)
+    [ "$(curl -s -m 3 "${version[@]}" "http://$host:$port/health" 2> /dev/null)" = Healthy ]
     return
   fi
   python3 - "$host" "$port" <<'PY'
@@ -139,14 +142,16 @@ PY
 }
 # The probe itself must see the servers that are meant to answer.
 answers http2 127.0.0.1 5081 || { echo "the HTTP/2 probe does not see the gateway's gRPC edge" >&2; exit 1; }
-for target in postgres:5432 http2:8080; do
+answers http1 127.0.0.1 5080 || { echo "the HTTP/1.1 probe does not see the gateway's REST port" >&2; exit 1; }
+for target in postgres:5432 http2:8080 http1:9464; do
   if answers "${target%%:*}" 127.0.0.1 "${target#*:}"; then
     echo "a ${target%%:*} server answers on this host's port ${target#*:}" >&2
     exit 1
   fi
 done
 # Nor at the containers' own addresses: the internal network gives the host no address and no route.
-for service in postgres:postgres:5432 availability:http2:8080 payment:http2:8080 booking:http2:8080; do
+for service in postgres:postgres:5432 availability:http2:8080 payment:http2:8080 booking:http2:8080 \
+               availability:http1:9464 payment:http1:9464 booking:http1:9464; do
   IFS=: read -r name kind port <<< "$service"
   for address in $(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' $(compose ps -q "$name")); do
     if answers "$kind" "$address" "$port"; then
