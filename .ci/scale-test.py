@@ -8,10 +8,9 @@ What it proves, on the real Docker engine with availability=3, booking=2, paymen
 - client-side balancing gives each replica a fair share of calls, counted by each replica's own metrics.
 It prints a table (also artifacts/scale.md) and exits non-zero on any violation.
 """
-import concurrent.futures, datetime, json, os, random, re, subprocess, sys, threading, time, urllib.error, urllib.parse, urllib.request, uuid
+import concurrent.futures, datetime, json, random, re, subprocess, sys, threading, time, urllib.error, urllib.parse, urllib.request, uuid
 
 BASE = "http://localhost:5080"
-PROJECT = os.environ["COMPOSE_PROJECT"]
 SCALE = {"availability": 3, "booking": 2, "payment": 2}
 # The kill window: from the kill to 20 s after it (keep-alive pings find a silent replica in 15 s at most),
 # 5xx are allowed; after it, none, and the survivors must go on confirming bookings.
@@ -22,8 +21,8 @@ random.seed(17)
 
 
 def compose(*args):
-    return subprocess.run(["docker", "compose", "-p", PROJECT, "-f", "docker-compose.yml", "-f", ".ci/scale-test.compose.yml", *args],
-                          check=True, capture_output=True, text=True).stdout
+    """The stack of .ci/scale-test.sh, which names its project and files (COMPOSE_PROJECT_NAME, COMPOSE_FILE)."""
+    return subprocess.run(["docker", "compose", *args], check=True, capture_output=True, text=True).stdout
 
 
 def containers(service):
@@ -106,9 +105,9 @@ first_night = datetime.date.today() + datetime.timedelta(days=180)
 cities = [c["name"] for c in call("GET", "/api/cities")[1]]
 
 
-def random_stay():
-    check_in = first_night + datetime.timedelta(days=random.randrange(14))
-    return check_in, check_in + datetime.timedelta(days=random.randint(1, 3))
+def random_stay(rng):
+    check_in = first_night + datetime.timedelta(days=rng.randrange(14))
+    return check_in, check_in + datetime.timedelta(days=rng.randint(1, 3))
 
 
 def rooms(hotel, check_in, check_out, guests=1):
@@ -199,8 +198,7 @@ def booker(seed):
     rng = random.Random(seed)
     while time.time() < stop_at:
         hotel = rng.choice(hotels)
-        check_in = first_night + datetime.timedelta(days=rng.randrange(14))
-        check_out = check_in + datetime.timedelta(days=rng.randint(1, 3))
+        check_in, check_out = random_stay(rng)
         offered = rooms(hotel, check_in, check_out)
         if not offered:
             continue

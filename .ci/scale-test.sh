@@ -14,16 +14,16 @@ cd "$(dirname "$0")/.."
 export POSTGRES_PASSWORD=ci-superuser AVAILABILITY_DB_PASSWORD=ci-availability \
   BOOKING_DB_PASSWORD=ci-booking PAYMENT_DB_PASSWORD=ci-payment
 export COMPOSE_DOCKER_CLI_BUILD=0
-export COMPOSE_PROJECT=hotelbooking-scale
-compose() { docker compose -p "$COMPOSE_PROJECT" -f docker-compose.yml -f .ci/scale-test.compose.yml "$@"; }
+# The project and its files for every compose command here and in .ci/scale-test.py.
+export COMPOSE_PROJECT_NAME=hotelbooking-scale COMPOSE_FILE=docker-compose.yml:.ci/scale-test.compose.yml
 mkdir -p artifacts
 
 cleanup() {
-  compose logs --no-color > artifacts/scale.log 2>&1 || true
-  compose down -v --remove-orphans > /dev/null 2>&1 || true
+  docker compose logs --no-color > artifacts/scale.log 2>&1 || true
+  docker compose down -v --remove-orphans > /dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
 # The images are the compose smoke's when it ran first (the build is then all cache).
-compose up -d --build --scale availability=3 --scale booking=2 --scale payment=2 > /dev/null
+docker compose up -d --build --scale availability=3 --scale booking=2 --scale payment=2 > /dev/null
 python3 .ci/scale-test.py
