@@ -7,8 +7,15 @@ public static class CorePinning
 {
     private const string PinnedVariable = "HOTELBOOKING_BENCH_PINNED";
 
-    /// <summary>Two cores or more, and taskset to pin with.</summary>
-    public static bool Available => Environment.ProcessorCount > 1 && File.Exists("/usr/bin/taskset");
+    /// <summary>
+    /// Two cores or more, and taskset to pin with. The relaunched process knows from its variable: pinned to
+    /// core 1, its <see cref="Environment.ProcessorCount"/> is 1 (the cores it may use), and asking that again
+    /// there once started every server unpinned, on the load generator's core.
+    /// </summary>
+    public static bool Available { get; } = Relaunched || (Environment.ProcessorCount > 1 && File.Exists("/usr/bin/taskset"));
+
+    /// <summary>This is the relaunched process, on core 1: every server it starts must be on core 0.</summary>
+    public static bool Relaunched => Environment.GetEnvironmentVariable(PinnedVariable) is not null;
 
     /// <summary>
     /// Starts this program again under <c>taskset -c 1</c> and returns its exit code, or null when this
@@ -17,7 +24,7 @@ public static class CorePinning
     /// </summary>
     public static int? RelaunchPinned(string[] args)
     {
-        if (Environment.GetEnvironmentVariable(PinnedVariable) is not null || !Available)
+        if (Relaunched || !Available)
         {
             return null;
         }
