@@ -8,7 +8,8 @@ using HotelBooking.Bench.Stub;
 
 // dotnet run -c Release --project bench -- <scenario> [--duration s] [--concurrency n] [--rounds n] [--smoke] [--baseline path]
 //   read-paths      random availability queries: gRPC / REST direct, REST via the gateway (to the service and to an
-//                   in-memory stub), gRPC / REST via YARP (--spin-off: and with the thread pool's spinning off)
+//                   in-memory stub), gRPC / REST via YARP (--spin-off: and with the thread pool's spinning off); then
+//                   the same arms at saturation with wrk and h2load, where installed
 //   search          a city's offers: GET /api/search via the gateway and SearchHotels direct
 //   streaming       WatchAvailability vs polling GetAvailability at the same freshness
 //   booking         the whole saga through the gateway at concurrency 1, 8, 32 (--postgres [local|"…"] for PostgreSQL)

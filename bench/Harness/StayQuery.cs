@@ -54,6 +54,9 @@ public sealed class StayPool
         return sequence => prepared[Index(sequence)];
     }
 
+    /// <summary>Every query in one form, in call order: for outside load generators that cycle through a list.</summary>
+    public IEnumerable<T> All<T>(Func<StayQuery, T> form) => _queries.Select(form);
+
     private int Index(int sequence) => (int)((uint)sequence % (uint)_queries.Length);
 
     public static async Task<StayPool> FromCatalogueAsync(Uri availabilityGrpc)

@@ -55,7 +55,8 @@ public static class ReadPathsScenario
         {
             var arms = new List<Arm>();
             var kinds = new List<List<Arm>>();
-            BenchSystem? current = null;
+            BenchSystem? current = null, currentStub = null;
+            StayPool? currentPool = null;
             foreach (var checkout in options.Checkouts)
             {
                 var label = options.Baseline is null ? "" : checkout.Label;
@@ -63,6 +64,7 @@ public static class ReadPathsScenario
                 current = system; // the last checkout is this one
                 var pool = await StayPool.FromCatalogueAsync(system.AvailabilityGrpc);
                 var stub = await StartAsync(systems, new SystemOptions { Checkout = checkout, Label = label, StubAvailability = true });
+                (currentStub, currentPool) = (stub, pool);
                 kinds.Add([.. Arms(system, pool), .. StubArms(stub, pool)]);
                 if (options.SpinOff && checkout == Checkout.Current)
                 {
@@ -100,7 +102,7 @@ public static class ReadPathsScenario
 
             if (!options.Smoke)
             {
-                report.AppendLine(await CrossCheck.RunAsync(current!, options));
+                report.AppendLine(await CrossCheck.RunAsync(current!, currentStub!, currentPool!, options));
             }
 
             Console.WriteLine(report);
