@@ -4,18 +4,20 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Google.Protobuf;
+using Grpc.Net.Client;
 using HotelBooking.Bench.Scenarios;
+using Proto = HotelBooking.Contracts.Availability.V1;
 
 namespace HotelBooking.Bench.Harness;
 
 /// <summary>
-/// The read paths again at saturation, driven by outside load generators pinned to the client's core:
-/// Debian's wrk for the REST arms (HTTP/1.1, 32 connections, cycling through the bench's random queries
-/// with a Lua script) and h2load (nghttp2-client) for the gRPC arms (one connection, 32 streams, one fixed
-/// query: h2load sends one body). The bench's own .NET client costs more per request than the servers it
-/// measures, so on this 2-core machine it cannot fill the servers' core, and CPU per request measured
-/// under it includes the servers' idle wake-ups; these C clients can. The goals on CPU per request and
-/// on the gateway's rate are judged here. Skipped, saying so, where the tools are not installed.
+/// The read paths again, driven by outside load generators pinned to the client's core: Debian's wrk for
+/// the REST arms (HTTP/1.1, 32 connections, cycling through the bench's random queries with a Lua script)
+/// and h2load (nghttp2-client) for the gRPC arms (one connection, 32 streams, one fixed query: h2load sends
+/// one body). A second client on the same servers: where the bench's own .NET client cannot keep the
+/// servers' core busy, CPU per request measured under it carries the servers' idle wake-ups, and the
+/// "busy" column shows whether these C clients did better. Runs only when the bench pinned the servers;
+/// says so and skips an arm whose tool is not installed.
 /// </summary>
 public static partial class CrossCheck
 {
@@ -28,30 +30,43 @@ public static partial class CrossCheck
         public double TotalCpu => CpuPerRequest.Values.Sum();
     }
 
-    public static async Task<string> RunAsync(BenchSystem system, BenchSystem stub, StayPool pool, BenchOptions options)
+    public sealed record Outcome(string Report, long Failed);
+
+    public static async Task<Outcome> RunAsync(BenchSystem system, BenchSystem stub, StayPool pool, BenchOptions options)
+    {
+        if (!CorePinning.Relaunched)
+        {
+            return new("Saturation run with outside tools: skipped, the servers are not pinned apart from the client.", 0);
+        }
+
+        try
+        {
+            return await MeasureAllAsync(system, stub, pool, options);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception or Grpc.Core.RpcException)
+        {
+            // The figures above are printed already; this run's failure is reported, and fails the bench.
+            return new($"Saturation run with outside tools: failed: {e.Message}", 1);
+        }
+    }
+
+    private static async Task<Outcome> MeasureAllAsync(BenchSystem system, BenchSystem stub, StayPool pool, BenchOptions options)
     {
         var seconds = Math.Max(1, (int)options.Duration.TotalSeconds);
         var scripts = new List<string>();
         try
         {
-            ToolArm Rest(string name, BenchSystem on, Func<StayQuery, string> form, params string[] onPath)
+            ToolArm Rest(string name, BenchSystem on, Uri address, Func<StayQuery, string> form, params string[] onPath)
             {
                 var script = WrkScript(pool, form);
                 scripts.Add(script);
-                return new(name, on, "wrk", s => MeasureAsync(on, onPath, "wrk", ["-t1", "-c32", $"-d{s}s", "--latency", "-s", script, on.GatewayRest.ToString()], ParseWrk));
+                return new(name, on, "wrk", s => MeasureAsync(on, onPath, "wrk", ["-t1", "-c32", $"-d{s}s", "--latency", "-s", script, address.ToString()], ParseWrk));
             }
 
-            ToolArm RestDirect(string name, BenchSystem on, Func<StayQuery, string> form)
-            {
-                var script = WrkScript(pool, form);
-                scripts.Add(script);
-                return new(name, on, "wrk", s => MeasureAsync(on, ["availability"], "wrk", ["-t1", "-c32", $"-d{s}s", "--latency", "-s", script, on.AvailabilityRest.ToString()], ParseWrk));
-            }
-
+            var body = GrpcBody();
+            scripts.Add(body);
             ToolArm Grpc(string name, BenchSystem on, Uri address, params string[] onPath)
             {
-                var body = GrpcBody();
-                scripts.Add(body);
                 return new(name, on, "h2load", s => MeasureAsync(on, onPath, "h2load", ["-c1", "-m32", "-D", s.ToString(CultureInfo.InvariantCulture), "-d", body,
                     "-H", "content-type: application/grpc", "-H", "te: trailers",
                     new Uri(address, "/hotelbooking.availability.v1.AvailabilityService/GetAvailability").ToString()], ParseH2load));
@@ -60,35 +75,48 @@ public static partial class CrossCheck
             List<ToolArm> arms =
             [
                 Grpc("gRPC direct", system, system.AvailabilityGrpc, "availability"),
-                RestDirect("REST direct", system, system.Checkout.DirectRestPath),
-                Rest("REST via gateway", system, q => q.GatewayPath, "gateway", "availability"),
+                Rest("REST direct", system, system.AvailabilityRest, system.Checkout.DirectRestPath, "availability"),
+                Rest("REST via gateway", system, system.GatewayRest, q => q.GatewayPath, "gateway", "availability"),
                 Grpc("gRPC via YARP", system, system.GatewayGrpc, "gateway", "availability"),
-                Rest("REST via YARP", system, system.Checkout.DirectRestPath, "gateway", "availability"),
-                Rest("REST via gateway → stub", stub, q => q.GatewayPath, "gateway", "availability"),
+                Rest("REST via YARP", system, system.GatewayRest, system.Checkout.DirectRestPath, "gateway", "availability"),
+                Rest("REST via gateway → stub", stub, stub.GatewayRest, q => q.GatewayPath, "gateway", "availability"),
                 Grpc("gRPC via YARP → stub", stub, stub.GatewayGrpc, "gateway", "availability"),
             ];
 
-            if (await arms[0].RunAsync(1) is null || await arms[1].RunAsync(1) is null)
+            // h2load sees a gRPC error only as a 200 with a status in its trailers: the fixed query is asked once
+            // through each gRPC address with a real client first, so a broken route fails here, not as fast "successes".
+            foreach (var address in new[] { system.AvailabilityGrpc, system.GatewayGrpc, stub.GatewayGrpc })
             {
-                return "Saturation run with outside tools: skipped, wrk or h2load is not installed (apt-get install wrk nghttp2-client).";
+                using var channel = GrpcChannel.ForAddress(address);
+                await new Proto.AvailabilityService.AvailabilityServiceClient(channel).GetAvailabilityAsync(ReadPathsScenario.Request);
             }
 
-            // A-B-C … A-B-C …, as the bench's own rounds; each arm first warms its new connections for a second.
+            // A-B-C … A-B-C …, as the bench's own rounds; a second of load per arm first, on connections of its own.
             var results = arms.ToDictionary(a => a.Name, _ => new List<ToolRun>());
-            for (var round = 0; round < options.Rounds; round++)
+            var missing = new HashSet<string>();
+            foreach (var arm in arms)
             {
-                foreach (var arm in arms)
+                if (await arm.RunAsync(1) is null)
                 {
-                    if (round == 0)
-                    {
-                        await arm.RunAsync(1);
-                    }
-
-                    results[arm.Name].Add(await arm.RunAsync(seconds) ?? throw new InvalidOperationException($"{arm.Tool} stopped answering."));
+                    missing.Add(arm.Name);
                 }
             }
 
-            return Report(results, arms, options);
+            if (missing.Count == arms.Count)
+            {
+                return new("Saturation run with outside tools: skipped, neither wrk nor h2load is installed (apt-get install wrk nghttp2-client).", 0);
+            }
+
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                foreach (var arm in arms.Where(a => !missing.Contains(a.Name)))
+                {
+                    results[arm.Name].Add(await arm.RunAsync(seconds) ?? throw new InvalidOperationException($"{arm.Tool} could not be started."));
+                }
+            }
+
+            var failed = results.Values.SelectMany(r => r).Sum(r => r.Failed);
+            return new(Report(results, arms.Where(a => !missing.Contains(a.Name)).ToList(), missing, failed, options), failed);
         }
         finally
         {
@@ -96,7 +124,7 @@ public static partial class CrossCheck
         }
     }
 
-    private static string Report(Dictionary<string, List<ToolRun>> results, List<ToolArm> arms, BenchOptions options)
+    private static string Report(Dictionary<string, List<ToolRun>> results, List<ToolArm> arms, HashSet<string> missing, long failed, BenchOptions options)
     {
         var report = new StringBuilder()
             .AppendLine($"### read-paths at saturation: outside load generators, concurrency 32, {options.Rounds} alternating rounds of {options.Duration.TotalSeconds:0.#} s per arm")
@@ -117,6 +145,18 @@ public static partial class CrossCheck
                 $"{Statistics.Spread([.. rounds.Select(r => r.TotalCpu)], "N1")} | {Statistics.Median(busy):0}% | {rounds.Sum(r => r.Failed)} |");
         }
 
+        foreach (var name in missing)
+        {
+            report.AppendLine($"| {name} | not installed | | | | | | | |");
+        }
+
+        if (failed > 0 || missing.Count > 0)
+        {
+            return report.AppendLine().AppendLine(failed > 0
+                ? $"Goals not judged: {failed} requests failed."
+                : "Goals not judged: an arm's tool is not installed.").ToString();
+        }
+
         double Median(string arm, Func<ToolRun, double> value) => Statistics.Median(results[arm].Select(value));
         var translated = Median("REST via gateway", r => r.Cpu("gateway"));
         var forwarded = Median("REST via YARP", r => r.Cpu("gateway"));
@@ -134,7 +174,7 @@ public static partial class CrossCheck
             .AppendLine(Summary.Goal("gateway CPU per translated request with an in-memory availability (wrk)", Median("REST via gateway → stub", r => r.Cpu("gateway")),
                 "0.0 µs", null, reference: true))
             .AppendLine(Summary.Goal("REST via gateway requests/s (wrk) ≥ 8,000", gatewayRate, "N0", gatewayRate >= 8000))
-            .AppendLine(Summary.Goal("gRPC direct (h2load, one query) ÷ REST direct (wrk, random queries) requests/s ≥ 1.5", grpcEdge, "0.00×", grpcEdge >= 1.5))
+            .AppendLine(Summary.Goal("gRPC direct (h2load, one fixed query) ÷ REST direct (wrk, random queries) requests/s", grpcEdge, "0.00×", null, reference: true))
             .ToString();
     }
 
@@ -150,8 +190,8 @@ public static partial class CrossCheck
         var before = system.CpuTimes();
         var info = new ProcessStartInfo("taskset", ["-c", "1", path, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
+        var (outputTask, errorsTask) = (process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        var (output, errors) = (await outputTask, await errorsTask);
         await process.WaitForExitAsync();
         var after = system.CpuTimes();
         var parsed = parse(output) ?? throw new InvalidOperationException($"{tool} printed nothing this bench can read:\n{output}\n{errors}");
@@ -215,12 +255,9 @@ public static partial class CrossCheck
             return null;
         }
 
-        long Count(int group) => long.Parse(requests.Groups[group].Value, CultureInfo.InvariantCulture);
-        var not2xx = H2loadStatuses().Match(output) is { Success: true } statuses
-            ? Enumerable.Range(2, 3).Sum(g => long.Parse(statuses.Groups[g].Value, CultureInfo.InvariantCulture))
-            : 0;
+        // h2load's "failed" holds its errored and timed-out requests and the 4xx and 5xx answers already.
         return (double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture), Text(H2loadMean(), output) + " (mean)",
-            Count(1), Count(2) + Count(3) + Count(4) + not2xx);
+            long.Parse(requests.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(requests.Groups[2].Value, CultureInfo.InvariantCulture));
     }
 
     private static string Text(Regex pattern, string output) => pattern.Match(output) is { Success: true } m ? m.Groups[1].Value : "?";
@@ -231,7 +268,7 @@ public static partial class CrossCheck
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex WrkRate();
 
-    [GeneratedRegex(@"50%\s+(\S+)")]
+    [GeneratedRegex(@"(?m)^\s+50%\s+(\S+)")]
     private static partial Regex WrkMedian();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
@@ -243,11 +280,8 @@ public static partial class CrossCheck
     [GeneratedRegex(@"finished in [^,]+, ([\d.]+) req/s")]
     private static partial Regex H2loadRate();
 
-    [GeneratedRegex(@"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout")]
+    [GeneratedRegex(@"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed")]
     private static partial Regex H2loadRequests();
-
-    [GeneratedRegex(@"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx")]
-    private static partial Regex H2loadStatuses();
 
     [GeneratedRegex(@"time for request:\s+\S+\s+\S+\s+(\S+)")]
     private static partial Regex H2loadMean();

@@ -68,6 +68,13 @@ public sealed class PrivatePostgres : IAsyncDisposable
             await Task.Delay(200);
         }
 
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First());
+        if (CorePinning.Relaunched && ServerProcess.AllowedCoresOf(postmaster) != BenchSystem.ServerCores)
+        {
+            await postgres.DisposeAsync();
+            throw new InvalidOperationException($"PostgreSQL runs on core(s) {ServerProcess.AllowedCoresOf(postmaster)}, not on core {BenchSystem.ServerCores} with the servers.");
+        }
+
         return postgres;
     }
 
