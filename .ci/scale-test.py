@@ -12,9 +12,11 @@ import concurrent.futures, datetime, json, random, re, subprocess, sys, threadin
 
 BASE = "http://localhost:5080"
 SCALE = {"availability": 3, "booking": 2, "payment": 2}
-# The kill window: from the kill to 20 s after it (keep-alive pings find a silent replica in 15 s at most),
-# 5xx are allowed; after it, none, and the survivors must go on confirming bookings.
-LOAD_SECONDS, KILL_AT, KILL_WINDOW = 50, 15, 20
+# The kill window: from the kill to 30 s after it, 5xx are allowed; after it, none, and the survivors must go
+# on confirming bookings. A killed replica whose connections get no reset is found by keep-alive pings
+# within 15 s; a call already waiting on it answers up to its deadline (10 s, the saga's) later: 25 s, and
+# a margin. (A CI run of 2026-12-08 saw its last 5xx 24.4 s after the kill.)
+LOAD_SECONDS, KILL_AT, KILL_WINDOW = 60, 15, 30
 CONFIRMED_AFTER_WINDOW = 20
 BOOKERS, SEARCHERS, DECLINED_SHARE = 6, 2, 0.15
 random.seed(17)
