@@ -11,9 +11,19 @@ using Xunit.Abstractions;
 
 namespace HotelBooking.Services.IntegrationTests.Booking;
 
+/// <summary>
+/// Counted alone: other test classes' hosts clear every SQLite pool in the process when they are disposed
+/// (SqliteConnection.ClearAllPools), and a pool cleared mid-count opens a new physical connection, whose
+/// pragmas then count as the booking's statements (a CI run saw payment's 3 become 5).
+/// </summary>
+[CollectionDefinition(nameof(StatementCounting), DisableParallelization = true)]
+public sealed class StatementCounting;
+
+[Collection(nameof(StatementCounting))]
 public sealed class StatementCountOnSqlite(SqliteCountedBookingSystem system, ITestOutputHelper output)
     : StatementCountTests(system, output), IClassFixture<SqliteCountedBookingSystem>;
 
+[Collection(nameof(StatementCounting))]
 public sealed class StatementCountOnPostgres(PostgresCountedBookingSystem system, ITestOutputHelper output)
     : StatementCountTests(system, output), IClassFixture<PostgresCountedBookingSystem>;
 
