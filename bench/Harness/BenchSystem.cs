@@ -177,11 +177,7 @@ public sealed class BenchSystem : IAsyncDisposable
         var process = ServerProcess.Start(name, path, environment, CorePinning.Available ? ServerCores : null, arguments ?? []);
         _processes.Add(process);
         await process.WaitHealthyAsync(health, http2, TimeSpan.FromMinutes(2));
-        if (CorePinning.Relaunched && process.AllowedCores != ServerCores)
-        {
-            // Checked, not assumed: servers on the load generator's core measure the two together.
-            throw new InvalidOperationException($"{name} runs on core(s) {process.AllowedCores}, not on core {ServerCores} as the bench pins servers.");
-        }
+        CorePinning.EnsureOnServerCores(name, process.Pid);
 
         return process;
     }

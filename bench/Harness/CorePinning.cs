@@ -39,4 +39,16 @@ public static class CorePinning
         child.WaitForExit();
         return child.ExitCode;
     }
+
+    /// <summary>
+    /// Checked, not assumed: a server on the load generator's core is measured together with it. Throws when
+    /// the relaunched bench's server <paramref name="pid"/> may run anywhere but <see cref="BenchSystem.ServerCores"/>.
+    /// </summary>
+    public static void EnsureOnServerCores(string name, int pid)
+    {
+        if (Relaunched && ServerProcess.AllowedCoresOf(pid) is var cores && cores != BenchSystem.ServerCores)
+        {
+            throw new InvalidOperationException($"{name} runs on core(s) {cores}, not on core {BenchSystem.ServerCores} as the bench pins servers.");
+        }
+    }
 }

@@ -23,7 +23,7 @@ public static partial class CrossCheck
 {
     private sealed record ToolArm(string Name, BenchSystem System, string Tool, Func<int, Task<ToolRun?>> RunAsync);
 
-    private sealed record ToolRun(double PerSecond, string P50, long Requests, long Failed, Dictionary<string, double> CpuPerRequest)
+    private sealed record ToolRun(double PerSecond, string P50, long Failed, Dictionary<string, double> CpuPerRequest)
     {
         public double Cpu(string process) => CpuPerRequest.GetValueOrDefault(process, double.NaN);
 
@@ -196,7 +196,7 @@ public static partial class CrossCheck
         var after = system.CpuTimes();
         var parsed = parse(output) ?? throw new InvalidOperationException($"{tool} printed nothing this bench can read:\n{output}\n{errors}");
         var cpu = onPath.ToDictionary(p => p, p => parsed.Requests > 0 ? (after[p] - before[p]).TotalMicroseconds / parsed.Requests : double.NaN);
-        return new ToolRun(parsed.PerSecond, parsed.P50, parsed.Requests, parsed.Failed, cpu);
+        return new ToolRun(parsed.PerSecond, parsed.P50, parsed.Failed, cpu);
     }
 
     /// <summary>A wrk script sending the pool's queries in turn, in the form an arm sends them.</summary>

@@ -68,11 +68,14 @@ public sealed class PrivatePostgres : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        var postmaster = int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First());
-        if (CorePinning.Relaunched && ServerProcess.AllowedCoresOf(postmaster) != BenchSystem.ServerCores)
+        try
+        {
+            CorePinning.EnsureOnServerCores("PostgreSQL", int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First()));
+        }
+        catch (InvalidOperationException)
         {
             await postgres.DisposeAsync();
-            throw new InvalidOperationException($"PostgreSQL runs on core(s) {ServerProcess.AllowedCoresOf(postmaster)}, not on core {BenchSystem.ServerCores} with the servers.");
+            throw;
         }
 
         return postgres;

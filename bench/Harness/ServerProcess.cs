@@ -28,8 +28,6 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Pid => _process.Id;
 
     /// <summary>The cores the process may run on, as the kernel says (<c>Cpus_allowed_list</c>, e.g. "0" or "0-1").</summary>
-    public string AllowedCores => AllowedCoresOf(Pid);
-
     public static string AllowedCoresOf(int pid) =>
         File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))["Cpus_allowed_list:".Length..].Trim();
 
