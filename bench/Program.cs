@@ -7,8 +7,9 @@ using HotelBooking.Bench.Scenarios;
 using HotelBooking.Bench.Stub;
 
 // dotnet run -c Release --project bench -- <scenario> [--duration s] [--concurrency n] [--rounds n] [--smoke] [--baseline path]
+//                                            [--server-env NAME=VALUE]
 //   read-paths      random availability queries: gRPC / REST direct, REST via the gateway (to the service and to an
-//                   in-memory stub), gRPC / REST via YARP (--spin-off: and with the thread pool's spinning off); then
+//                   in-memory stub), gRPC / REST via YARP; then
 //                   the same arms at saturation with wrk and h2load, where installed
 //   search          a city's offers: GET /api/search via the gateway and SearchHotels direct
 //   streaming       WatchAvailability vs polling GetAvailability at the same freshness
@@ -20,6 +21,8 @@ using HotelBooking.Bench.Stub;
 //   payload         bytes on the wire, JSON vs Protobuf, raw, gzip, Brotli
 //   serialization   BenchmarkDotNet: Google.Protobuf vs System.Text.Json (source-generated)
 // --baseline <another checkout>: builds it too and runs its arms alternately with this checkout's (read-paths, booking).
+// --server-env NAME=VALUE: a second system of this build with that variable in every server, alternated with the
+//                   default (read-paths, booking): runtime settings such as DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0.
 // The scenarios that start processes build the services in the bench's configuration (Release; a Debug bench is
 // only for smokes), pin them to core 0 and this process to core 1 (taskset), and alternate the arms of each
 // comparison within the run.

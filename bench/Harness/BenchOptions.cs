@@ -4,11 +4,11 @@ namespace HotelBooking.Bench.Harness;
 
 /// <summary>
 /// <c>[scenario] [--duration s] [--concurrency n] [--rounds n] [--warmup s] [--smoke] [--no-build]
-/// [--postgres local|"server connection string"] [--baseline path] [--spin-off]</c>
+/// [--postgres local|"server connection string"] [--baseline path] [--server-env NAME=VALUE]</c>
 /// </summary>
 public sealed record BenchOptions(
     string Scenario, TimeSpan Duration, int? Concurrency, int Rounds, TimeSpan Warmup, bool Smoke, bool Build, string? Postgres,
-    string? Baseline, bool SpinOff)
+    string? Baseline, KeyValuePair<string, string>? ServerEnvironment)
 {
     /// <summary><c>--postgres local</c>: the bench starts a PostgreSQL server of its own, whose CPU it can count.</summary>
     public const string LocalPostgres = "local";
@@ -34,8 +34,19 @@ public sealed record BenchOptions(
             // "--postgres" alone means a server of the bench's own.
             Postgres: args.Contains("--postgres") ? Value("--postgres") ?? LocalPostgres : null,
             Baseline: Value("--baseline") is { } path ? Path.GetFullPath(path) : null,
-            SpinOff: args.Contains("--spin-off"));
+            ServerEnvironment: Value("--server-env") is { } setting ? ParseSetting(setting) : null);
     }
+
+    /// <summary>
+    /// <c>--server-env NAME=VALUE</c> (read-paths, booking): a second system of this build with the variable set in
+    /// every server, its arms alternated with the default's in every round; for runtime settings, which a build
+    /// cannot compare (the thread pool's spin-waiting, the GC's budgets).
+    /// </summary>
+    public string? VariantLabel => ServerEnvironment is { } setting ? $"{setting.Key}={setting.Value}" : null;
+
+    private static KeyValuePair<string, string> ParseSetting(string setting) => setting.Split('=', 2) is [{ Length: > 0 } name, var value]
+        ? new(name, value)
+        : throw new ArgumentException($"--server-env wants NAME=VALUE, not '{setting}'.");
 
     /// <summary>The concurrencies to measure: the one asked for, or the scenario's own.</summary>
     public int[] Concurrencies(params int[] defaults) => Concurrency is { } one ? [one] : defaults;

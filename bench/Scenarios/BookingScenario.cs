@@ -65,26 +65,43 @@ public static class BookingScenario
                     }));
                 }
 
+                // The current build is systems[^1] until a variant joins: the goals are judged on it, as shipped.
+                var main = systems[^1];
+                if (options.ServerEnvironment is { } setting)
+                {
+                    systems.Add(await BenchSystem.StartAsync(new SystemOptions
+                    {
+                        Checkout = Checkout.Current,
+                        Label = options.VariantLabel!,
+                        Environment = new Dictionary<string, string> { [setting.Key] = setting.Value },
+                        Bookings = true,
+                        PostgresServer = server,
+                        PrivatePostgres = server is null ? null : privatePostgres,
+                    }));
+                }
+
                 var (results, warmUp) = await MeasureAsync(systems, options, options.Concurrencies(1, 8, 32));
                 errors += results.Values.SelectMany(r => r).Sum(r => r.Errors);
                 foreach (var system in systems)
                 {
-                    var title = system.Label == "" ? provider : $"{provider}, {system.Label} build";
+                    var title = system.Label == "" ? provider
+                        : system.Label == options.VariantLabel ? $"{provider}, {system.Label}"
+                        : $"{provider}, {system.Label} build";
                     report.AppendLine(Table(title, results.Where(r => r.Key.System == system).ToDictionary(r => r.Key.Concurrency, r => r.Value),
                         options, warmUp, postgresCounted: server is not null && privatePostgres is not null));
                 }
 
-                var main = systems[^1];
                 goals.Add(Goal(provider, results.GetValueOrDefault((main, 32)), postgresCounted: server is not null && privatePostgres is not null));
                 if (options.Baseline is not null)
                 {
-                    report.AppendLine(BeforeAfter.Table($"#### booking on {provider}, before ({options.Baseline}) and after (this checkout), alternated within every round",
-                        "old", "new",
-                        options.Concurrencies(1, 8, 32).Select(c => ($"concurrency {c}", (IReadOnlyList<Round>)results[(systems[0], c)], (IReadOnlyList<Round>)results[(systems[1], c)])),
-                        new BeforeAfter.Figure<Round>("bookings/s", r => r.PerSecond, "N1"),
-                        new BeforeAfter.Figure<Round>("p50 ms", r => r.P50 / 1000, "N1"),
-                        new BeforeAfter.Figure<Round>("p99 ms", r => r.P99 / 1000, "N1"),
-                        new BeforeAfter.Figure<Round>("CPU ms per booking, all processes", r => r.TotalCpu, "N2")));
+                    report.AppendLine(Comparison($"#### booking on {provider}, before ({options.Baseline}) and after (this checkout), alternated within every round",
+                        "old", systems[0], "new", main, results, options));
+                }
+
+                if (options.VariantLabel is { } variantLabel)
+                {
+                    report.AppendLine(Comparison($"#### booking on {provider}, with {variantLabel} in every server against the default, alternated within every round",
+                        "default", main, variantLabel, systems[^1], results, options));
                 }
             }
             finally
@@ -101,6 +118,16 @@ public static class BookingScenario
         Console.WriteLine(report);
         return errors == 0 ? 0 : 1;
     }
+
+    /// <summary>Two systems' rounds side by side: the reference's medians, the compared one's, their ratios.</summary>
+    private static string Comparison(string title, string reference, BenchSystem referenceSystem, string compared, BenchSystem comparedSystem,
+        Dictionary<(BenchSystem System, int Concurrency), List<Round>> results, BenchOptions options) =>
+        BeforeAfter.Table(title, reference, compared,
+            options.Concurrencies(1, 8, 32).Select(c => ($"concurrency {c}", (IReadOnlyList<Round>)results[(referenceSystem, c)], (IReadOnlyList<Round>)results[(comparedSystem, c)])),
+            new BeforeAfter.Figure<Round>("bookings/s", r => r.PerSecond, "N1"),
+            new BeforeAfter.Figure<Round>("p50 ms", r => r.P50 / 1000, "N1"),
+            new BeforeAfter.Figure<Round>("p99 ms", r => r.P99 / 1000, "N1"),
+            new BeforeAfter.Figure<Round>("CPU ms per booking, all processes", r => r.TotalCpu, "N2"));
 
     private static IEnumerable<(string Provider, string? Server)> Providers(BenchOptions options, PrivatePostgres? privatePostgres) =>
         options.Postgres is null ? [("SQLite", null)] : [("SQLite", null), ("PostgreSQL", privatePostgres?.ConnectionString ?? options.Postgres)];

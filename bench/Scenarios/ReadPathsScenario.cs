@@ -14,8 +14,8 @@ namespace HotelBooking.Bench.Scenarios;
 /// gateway's YARP passthrough, availability's REST through YARP (a plain proxy hop, the yardstick for the
 /// translation), and REST and gRPC through a gateway whose availability is an in-memory stub (the gateway's
 /// own cost). Requests/s, p50, p99, and CPU per request of each process from /proc. With <c>--baseline</c>
-/// every arm runs against both builds, one after the other, in every round; with <c>--spin-off</c> against a
-/// second system of this build whose thread pools do not spin-wait.
+/// every arm runs against both builds, one after the other, in every round; with <c>--server-env</c> against a
+/// second system of this build with that variable set in every server.
 /// </summary>
 public static class ReadPathsScenario
 {
@@ -32,10 +32,6 @@ public static class ReadPathsScenario
         CheckOut = CheckOut.ToProtoDate(),
         Guests = 2,
     };
-
-    /// <summary>The thread pool's workers spin before they sleep; 0 turns that off (the <c>--spin-off</c> variant).</summary>
-    public const string SpinLimitVariable = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
-    private const string SpinOffLabel = "spin-wait off";
 
     public sealed record Arm(string Name, string Variant, string Path, BenchSystem System, Func<int, Func<int, Task>> CallAt, params string[] OnPath)
     {
@@ -66,15 +62,15 @@ public static class ReadPathsScenario
                 var stub = await StartAsync(systems, new SystemOptions { Checkout = checkout, Label = label, StubAvailability = true });
                 (currentStub, currentPool) = (stub, pool);
                 kinds.Add([.. Arms(system, pool), .. StubArms(stub, pool)]);
-                if (options.SpinOff && checkout == Checkout.Current)
+                if (options.ServerEnvironment is { } setting && checkout == Checkout.Current)
                 {
-                    var spinOff = await StartAsync(systems, new SystemOptions
+                    var variant = await StartAsync(systems, new SystemOptions
                     {
                         Checkout = checkout,
-                        Label = SpinOffLabel,
-                        Environment = new Dictionary<string, string> { [SpinLimitVariable] = "0" },
+                        Label = options.VariantLabel!,
+                        Environment = new Dictionary<string, string> { [setting.Key] = setting.Value },
                     });
-                    kinds.Add([.. Arms(spinOff, pool)]);
+                    kinds.Add([.. Arms(variant, pool)]);
                 }
             }
 
@@ -94,10 +90,10 @@ public static class ReadPathsScenario
                     $"#### read-paths, before ({options.Baseline}) and after (this checkout), arms alternated within every round"));
             }
 
-            if (options.SpinOff)
+            if (options.VariantLabel is { } variantLabel)
             {
-                report.AppendLine(Comparison(results, arms, main, SpinOffLabel,
-                    $"#### read-paths with the thread pool's spin-waiting off ({SpinLimitVariable}=0 in every server) against the default"));
+                report.AppendLine(Comparison(results, arms, main, variantLabel,
+                    $"#### read-paths with {variantLabel} in every server against the default, alternated within every round"));
             }
 
             // Printed before the saturation run, so that nothing it does can lose these figures.
@@ -321,7 +317,7 @@ public static class ReadPathsScenario
     {
         var table = new StringBuilder()
             .AppendLine("CPU per request of every process on the path, at concurrency 1 and at saturation (32): the difference is mostly the thread pools' " +
-                "spin-waiting between one request and the next (compare `--spin-off`).")
+                "spin-waiting between one request and the next (compare `--server-env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0`).")
             .AppendLine()
             .AppendLine("| path | CPU µs/request, concurrency 1 | CPU µs/request, concurrency 32 | 1 ÷ 32 |")
             .AppendLine("|---|---|---|---|");
