@@ -127,25 +127,25 @@ public sealed class BenchSystem : IAsyncDisposable
                 availability["Comparison__RestEndpoint"] = "true";
             }
 
-            Availability = await StartAsync("availability", _options.Checkout.BuiltDll("Services/Availability", "Availability.dll"), availability, AvailabilityGrpc, http2: true);
+            Availability = await StartAsync("availability", ("Services/Availability", "Availability.dll"), availability, AvailabilityGrpc, http2: true);
 
             if (options.SecondAvailability)
             {
                 var second = Service("availability-db", AvailabilityGrpcB); // the same database: the connection string names it
-                await StartAsync("availability-b", _options.Checkout.BuiltDll("Services/Availability", "Availability.dll"), second, AvailabilityGrpcB, http2: true);
+                await StartAsync("availability-b", ("Services/Availability", "Availability.dll"), second, AvailabilityGrpcB, http2: true);
             }
         }
 
         if (options.Bookings)
         {
-            await StartAsync("payment", _options.Checkout.BuiltDll("Services/Payment", "Payment.dll"), Service("payment-db", PaymentGrpc), PaymentGrpc, http2: true);
+            await StartAsync("payment", ("Services/Payment", "Payment.dll"), Service("payment-db", PaymentGrpc), PaymentGrpc, http2: true);
             var booking = Service("booking-db", BookingGrpc);
             booking["services__availability__http__0"] = AvailabilityGrpc.GetLeftPart(UriPartial.Authority);
             booking["services__payment__http__0"] = PaymentGrpc.GetLeftPart(UriPartial.Authority);
-            await StartAsync("booking", _options.Checkout.BuiltDll("Services/Booking", "Booking.dll"), booking, BookingGrpc, http2: true);
+            await StartAsync("booking", ("Services/Booking", "Booking.dll"), booking, BookingGrpc, http2: true);
         }
 
-        Gateway = await StartAsync("gateway", _options.Checkout.BuiltDll("Gateway", "Gateway.dll"), new Dictionary<string, string>(options.Environment)
+        Gateway = await StartAsync("gateway", ("Gateway", "Gateway.dll"), new Dictionary<string, string>(options.Environment)
         {
             ["Kestrel__Endpoints__Rest__Url"] = GatewayRest.GetLeftPart(UriPartial.Authority),
             ["Kestrel__Endpoints__GrpcEdge__Url"] = GatewayGrpc.GetLeftPart(UriPartial.Authority),
@@ -165,6 +165,18 @@ public sealed class BenchSystem : IAsyncDisposable
             ["ReverseProxy__Clusters__bench-rest__HttpRequest__Version"] = "1.1",
             ["ReverseProxy__Clusters__bench-rest__Destinations__rest__Address"] = AvailabilityRest.GetLeftPart(UriPartial.Authority),
         }, GatewayRest, http2: false);
+    }
+
+    /// <summary>A server of the checkout, with its image's runtime settings under the bench's own environment.</summary>
+    private Task<ServerProcess> StartAsync(string name, (string Directory, string Dll) project, Dictionary<string, string> environment, Uri health, bool http2)
+    {
+        var settings = _options.Checkout.ImageRuntimeSettings(project.Directory);
+        foreach (var (key, value) in environment)
+        {
+            settings[key] = value; // --server-env and the scenarios' settings win over the image's
+        }
+
+        return StartAsync(name, _options.Checkout.BuiltDll(project.Directory, project.Dll), settings, health, http2);
     }
 
     private async Task<ServerProcess> StartAsync(string name, string path, Dictionary<string, string> environment, Uri health, bool http2, string[]? arguments = null)

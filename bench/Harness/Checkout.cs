@@ -25,6 +25,21 @@ public sealed record Checkout(string Label, string Root)
     public string BuiltDll(string projectDirectory, string dll) => Path.Combine(Root, projectDirectory, "bin", Configuration, "net10.0", dll);
 
     /// <summary>
+    /// The runtime's settings a server's image sets (<c>ENV DOTNET_…=…</c> lines of its Dockerfile, one variable
+    /// per line): environment variables only, which no build output carries, so the bench reads them where they
+    /// ship. A checkout whose images set none runs with the runtime's defaults, as it shipped.
+    /// </summary>
+    public Dictionary<string, string> ImageRuntimeSettings(string projectDirectory)
+    {
+        var dockerfile = Path.Combine(Root, projectDirectory, "Dockerfile");
+        return !File.Exists(dockerfile) ? [] : File.ReadLines(dockerfile)
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith("ENV DOTNET_", StringComparison.Ordinal))
+            .Select(line => line["ENV ".Length..].Split('=', 2))
+            .ToDictionary(setting => setting[0], setting => setting[1]);
+    }
+
+    /// <summary>
     /// Builds before the gRPC JSON transcoding had availability's hand-written REST endpoint,
     /// <c>/comparison/hotels/{id}/availability</c>, mapped only in the "Benchmark" environment; later ones
     /// answer the proto's <c>google.api.http</c> route <c>/v1/hotels/{hotel_id}/availability</c> themselves.
