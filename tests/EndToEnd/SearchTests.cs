@@ -89,10 +89,12 @@ public sealed class SearchTests(SystemFixture system)
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
 
             // The offer follows the booking: one room fewer of the same type, or the next cheapest type.
-            var after = await EventuallyAsync(
+            // The search reads a model that follows bookings; a generous bound, only against hangs.
+            var after = await Eventually.ReadAsync(
                 () => AllOffersAsync(city, checkIn, checkOut, guests),
                 offers => offers.SingleOrDefault(o => o.HotelId == Lisbon) is not { } next
-                    || next.RoomTypeId != offer.RoomTypeId || next.Available == offer.Available - 1);
+                    || next.RoomTypeId != offer.RoomTypeId || next.Available == offer.Available - 1,
+                within: TimeSpan.FromSeconds(30));
             if (after.SingleOrDefault(o => o.HotelId == Lisbon) is { } next)
             {
                 Assert.True(next.RoomTypeId != offer.RoomTypeId ? next.Total >= offer.Total : next.Available == offer.Available - 1,
@@ -200,22 +202,6 @@ public sealed class SearchTests(SystemFixture system)
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET /api/search?{query}: {(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement;
-    }
-
-    /// <summary>The read until it satisfies the condition (the search reads a model that follows bookings); a generous bound, only against hangs.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (condition(value) || DateTime.UtcNow > until)
-            {
-                return value;
-            }
-
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>"+N" is N days from today, "-N" N days before it.</summary>
