@@ -31,7 +31,17 @@ if (args.FirstOrDefault() == StubAvailabilityServer.Mode)
     return await StubAvailabilityServer.RunAsync();
 }
 
-var options = BenchOptions.Parse(args);
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
 string[] measured = ["read-paths", "search", "streaming", "booking", "tracing", "freshness"];
 
 if (measured.Contains(options.Scenario))

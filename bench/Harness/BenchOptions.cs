@@ -20,6 +20,17 @@ public sealed record BenchOptions(
 
         var smoke = args.Contains("--smoke");
         var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "payload";
+        // An option the scenario does not know would otherwise run it without the comparison asked for.
+        if (args.FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal) && !Known.Contains(a)) is { } unknown)
+        {
+            throw new ArgumentException($"Unknown option {unknown}. Options: {string.Join(", ", Known)}.");
+        }
+
+        if ((args.Contains("--baseline") || args.Contains("--server-env")) && scenario is not ("read-paths" or "booking"))
+        {
+            throw new ArgumentException("--baseline and --server-env compare systems in read-paths and booking only.");
+        }
+
         return new BenchOptions(
             Scenario: scenario,
             Duration: TimeSpan.FromSeconds(Number("--duration") ?? (smoke ? 0.5 : 5)),
@@ -36,6 +47,9 @@ public sealed record BenchOptions(
             Baseline: Value("--baseline") is { } path ? Path.GetFullPath(path) : null,
             ServerEnvironment: Value("--server-env") is { } setting ? ParseSetting(setting) : null);
     }
+
+    private static readonly string[] Known =
+        ["--duration", "--concurrency", "--rounds", "--warmup", "--smoke", "--no-build", "--postgres", "--baseline", "--server-env"];
 
     /// <summary>
     /// <c>--server-env NAME=VALUE</c> (read-paths, booking): a second system of this build with the variable set in

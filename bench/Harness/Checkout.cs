@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace HotelBooking.Bench.Harness;
 
@@ -6,7 +7,7 @@ namespace HotelBooking.Bench.Harness;
 /// A checkout of this repository whose build the bench runs: this one, or another given with
 /// <c>--baseline</c> (an older commit) so that old and new run side by side, driven by the same client code.
 /// </summary>
-public sealed record Checkout(string Label, string Root)
+public sealed partial record Checkout(string Label, string Root)
 {
     public static Checkout Current { get; } = new("new", BenchSystem.RepositoryRoot);
 
@@ -25,19 +26,36 @@ public sealed record Checkout(string Label, string Root)
     public string BuiltDll(string projectDirectory, string dll) => Path.Combine(Root, projectDirectory, "bin", Configuration, "net10.0", dll);
 
     /// <summary>
-    /// The runtime's settings a server's image sets (<c>ENV DOTNET_…=…</c> lines of its Dockerfile, one variable
-    /// per line): environment variables only, which no build output carries, so the bench reads them where they
-    /// ship. A checkout whose images set none runs with the runtime's defaults, as it shipped.
+    /// The runtime's settings a server's image sets: the <c>ENV DOTNET_NAME=value</c> lines of its Dockerfile's
+    /// last stage, one variable per line. Environment variables only, which no build output carries, so the
+    /// bench reads them where they ship; any other form of an <c>ENV DOTNET_</c> line is refused rather than
+    /// misread. A checkout whose images set none runs with the runtime's defaults, as it shipped.
     /// </summary>
     public Dictionary<string, string> ImageRuntimeSettings(string projectDirectory)
     {
         var dockerfile = Path.Combine(Root, projectDirectory, "Dockerfile");
-        return !File.Exists(dockerfile) ? [] : File.ReadLines(dockerfile)
-            .Select(line => line.Trim())
-            .Where(line => line.StartsWith("ENV DOTNET_", StringComparison.Ordinal))
-            .Select(line => line["ENV ".Length..].Split('=', 2))
-            .ToDictionary(setting => setting[0], setting => setting[1]);
+        if (!File.Exists(dockerfile))
+        {
+            return [];
+        }
+
+        var lines = File.ReadAllLines(dockerfile).Select(line => line.Trim()).ToList();
+        var lastStage = lines.FindLastIndex(line => line.StartsWith("FROM ", StringComparison.OrdinalIgnoreCase));
+        var settings = new Dictionary<string, string>();
+        foreach (var line in lines.Skip(lastStage + 1).Where(line => line.StartsWith("ENV DOTNET_", StringComparison.OrdinalIgnoreCase)))
+        {
+            var setting = RuntimeSetting().Match(line);
+            if (!setting.Success || !settings.TryAdd(setting.Groups[1].Value, setting.Groups[2].Value))
+            {
+                throw new InvalidOperationException($"{dockerfile}: '{line}' is not one ENV DOTNET_NAME=value the bench can read (one variable per line, once).");
+            }
+        }
+
+        return settings;
     }
+
+    [GeneratedRegex(@"^ENV (DOTNET_\w+)=(\S+)$")]
+    private static partial Regex RuntimeSetting();
 
     /// <summary>
     /// Builds before the gRPC JSON transcoding had availability's hand-written REST endpoint,

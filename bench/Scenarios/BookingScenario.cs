@@ -15,7 +15,8 @@ namespace HotelBooking.Bench.Scenarios;
 /// given <c>--postgres</c>, on PostgreSQL too (<c>local</c>: a server of the bench's own, pinned with the
 /// services, whose CPU is counted with theirs). Each booking is a different stay, and the run first imports
 /// plenty of rooms, so bookings compete for the database, not for the last room; a 409 (sold out) is
-/// counted apart and is not a booking. With <c>--baseline</c> both builds run, alternating within every round.
+/// counted apart and is not a booking. With <c>--baseline</c> both builds run, alternating within every round;
+/// with <c>--server-env</c> a second system of this build with that variable in every server does.
 /// </summary>
 public static class BookingScenario
 {

@@ -240,7 +240,7 @@ public static class ReadPathsScenario
         var table = new StringBuilder()
             .AppendLine($"### read-paths: random availability queries ({StayPool.Describe}), {options.Rounds} alternating rounds of {options.Duration.TotalSeconds:0.#} s per arm")
             .AppendLine()
-            .AppendLine($"Servers {warmUp}. Every process runs as Production with its shipped appsettings and its image's DOTNET_ settings (availability of builds with the comparison endpoint: " +
+            .AppendLine($"Servers {warmUp}. Every process runs as Production with its shipped appsettings and its image's DOTNET_ settings (the stub, the bench's own, with the runtime's defaults; availability of builds with the comparison endpoint: " +
                 $"\"Benchmark\"); the gateway's rate limiter is on for every arm, translated and YARP alike, both policies at {BenchSystem.RateLimitPermits:N0} permits a minute. " +
                 "Medians of the rounds, (min–max) across them. CPU is the process's user + system time over the round, divided by the calls; " +
                 "\"→ stub\": the gateway in front of an in-memory availability stub.")
