@@ -158,6 +158,7 @@ public static partial class CrossCheck
         }
 
         double Median(string arm, Func<ToolRun, double> value) => Statistics.Median(results[arm].Select(value));
+        var perQuery = Median("gRPC direct", r => r.Cpu("availability"));
         var translated = Median("REST via gateway", r => r.Cpu("gateway"));
         var forwarded = Median("REST via YARP", r => r.Cpu("gateway"));
         var gatewayRate = Median("REST via gateway", r => r.PerSecond);
@@ -166,8 +167,7 @@ public static partial class CrossCheck
             .AppendLine()
             .AppendLine("| goal, at saturation | measured | met |")
             .AppendLine("|---|---|---|")
-            .AppendLine(Summary.Goal("availability CPU per GetAvailability, gRPC direct (h2load) ≤ 60 µs", Median("gRPC direct", r => r.Cpu("availability")), "0.0 µs",
-                Median("gRPC direct", r => r.Cpu("availability")) <= 60))
+            .AppendLine(Summary.Goal("availability CPU per GetAvailability, gRPC direct (h2load) ≤ 60 µs", perQuery, "0.0 µs", perQuery <= 60))
             .AppendLine(Summary.Goal("gateway CPU per translated request (wrk) ≤ 40 µs", translated, "0.0 µs", translated <= 40))
             .AppendLine(Summary.Goal("gateway CPU per translated request ÷ YARP's REST forward (wrk) ≤ 1.0", translated / forwarded, "0.00",
                 translated / forwarded <= 1.0, detail: $"{translated:0.0} µs ÷ {forwarded:0.0} µs"))

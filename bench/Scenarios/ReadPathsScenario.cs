@@ -51,16 +51,15 @@ public static class ReadPathsScenario
         {
             var arms = new List<Arm>();
             var kinds = new List<List<Arm>>();
-            BenchSystem? current = null, currentStub = null;
-            StayPool? currentPool = null;
+            // The saturation run's servers: this checkout's, the last of the loop.
+            (BenchSystem System, BenchSystem Stub, StayPool Pool)? current = null;
             foreach (var checkout in options.Checkouts)
             {
                 var label = options.Baseline is null ? "" : checkout.Label;
                 var system = await StartAsync(systems, new SystemOptions { Checkout = checkout, Label = label });
-                current = system; // the last checkout is this one
                 var pool = await StayPool.FromCatalogueAsync(system.AvailabilityGrpc);
                 var stub = await StartAsync(systems, new SystemOptions { Checkout = checkout, Label = label, StubAvailability = true });
-                (currentStub, currentPool) = (stub, pool);
+                current = (system, stub, pool);
                 kinds.Add([.. Arms(system, pool), .. StubArms(stub, pool)]);
                 if (options.ServerEnvironment is { } setting && checkout == Checkout.Current)
                 {
@@ -101,7 +100,7 @@ public static class ReadPathsScenario
             var saturationFailed = 0L;
             if (!options.Smoke)
             {
-                var saturation = await CrossCheck.RunAsync(current!, currentStub!, currentPool!, options);
+                var saturation = await CrossCheck.RunAsync(current!.Value.System, current.Value.Stub, current.Value.Pool, options);
                 Console.WriteLine(saturation.Report);
                 saturationFailed = saturation.Failed;
             }
